@@ -1,0 +1,191 @@
+package io.heliograph;
+
+import io.heliograph.app.Config;
+import io.heliograph.app.Heliograph;
+import io.heliograph.auth.ApiKeyInfo;
+import io.heliograph.auth.ApiKeyStore;
+import io.heliograph.auth.CreatedKey;
+import io.heliograph.http.IsoTime;
+import io.heliograph.store.Database;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The command line: {@code serve} and {@code keys create|list|revoke}. Every flag has an environment variable. */
+@Command(name = "heliograph", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Durable, signed, retried webhooks for LLM request logs (Helicone-compatible API).",
+        subcommands = {Main.Serve.class, Main.Keys.class})
+public final class Main implements Runnable {
+
+    public static void main(String[] args) {
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
+        int exit = new CommandLine(new Main()).execute(args);
+        if (exit != 0 || args.length == 0 || !"serve".equals(args[0])) {
+            System.exit(exit);
+        }
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    /** Where the store is: shared by {@code serve} and the {@code keys} commands. */
+    static final class StoreOptions {
+        @Option(names = "--data-dir", defaultValue = "${env:HELIOGRAPH_DATA_DIR:-./data}",
+                description = "Where the embedded store lives (env HELIOGRAPH_DATA_DIR, default ${DEFAULT-VALUE}).")
+        Path dataDir;
+
+        @Option(names = "--database-url", defaultValue = "${env:HELIOGRAPH_DATABASE_URL}",
+                description = "jdbc:postgresql://… to use PostgreSQL instead of the embedded store (env HELIOGRAPH_DATABASE_URL).")
+        String databaseUrl;
+
+        Database open() {
+            return Database.open(databaseUrl, dataDir, Clock.systemUTC());
+        }
+    }
+
+    @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the service.")
+    static final class Serve implements Callable<Integer> {
+        @Mixin
+        StoreOptions store;
+
+        @Option(names = "--port", defaultValue = "${env:HELIOGRAPH_PORT:-8585}",
+                description = "Listen port; 0 picks a free one, which is logged (env HELIOGRAPH_PORT, default ${DEFAULT-VALUE}).")
+        int port;
+
+        @Option(names = "--bind", defaultValue = "${env:HELIOGRAPH_BIND:-0.0.0.0}",
+                description = "Listen address (env HELIOGRAPH_BIND, default ${DEFAULT-VALUE}).")
+        String bind;
+
+        @Option(names = "--public-url", defaultValue = "${env:HELIOGRAPH_PUBLIC_URL}",
+                description = "Base URL that links in payloads point to (env HELIOGRAPH_PUBLIC_URL, default http://localhost:<port>).")
+        String publicUrl;
+
+        @Option(names = "--bootstrap-api-key", defaultValue = "${env:HELIOGRAPH_BOOTSTRAP_API_KEY}",
+                description = "This exact key exists for org \"default\" after start-up (env HELIOGRAPH_BOOTSTRAP_API_KEY).")
+        String bootstrapApiKey;
+
+        @Option(names = "--allow-private-destinations", arity = "0..1", fallbackValue = "true",
+                defaultValue = "${env:HELIOGRAPH_ALLOW_PRIVATE_DESTINATIONS:-false}",
+                description = "Allow loopback/private destinations, for development and tests (env HELIOGRAPH_ALLOW_PRIVATE_DESTINATIONS).")
+        boolean allowPrivate;
+
+        @Option(names = "--allow-http-destinations", arity = "0..1", fallbackValue = "true",
+                defaultValue = "${env:HELIOGRAPH_ALLOW_HTTP_DESTINATIONS:-false}",
+                description = "Allow plain http:// destinations, for development and tests (env HELIOGRAPH_ALLOW_HTTP_DESTINATIONS).")
+        boolean allowHttp;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            Config config = new Config(port, bind, publicUrl, store.dataDir, store.databaseUrl, bootstrapApiKey,
+                    allowPrivate, allowHttp);
+            Heliograph heliograph = Heliograph.start(config, System.out);
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                heliograph.close();
+                stopped.countDown();
+            }, "heliograph-shutdown"));
+            stopped.await();
+            return 0;
+        }
+    }
+
+    @Command(name = "keys", mixinStandardHelpOptions = true, description = "Manage API keys.",
+            subcommands = {KeysCreate.class, KeysList.class, KeysRevoke.class})
+    static final class Keys implements Runnable {
+        @Override
+        public void run() {
+            new CommandLine(this).usage(System.out);
+        }
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true,
+            description = "Create an API key (and its organization, if new) and print it once.")
+    static final class KeysCreate implements Callable<Integer> {
+        @Mixin
+        StoreOptions store;
+
+        @Option(names = "--org", defaultValue = "default", description = "Organization name (default ${DEFAULT-VALUE}).")
+        String org;
+
+        @Override
+        public Integer call() {
+            if (org.isBlank() || org.length() > 200) {
+                System.err.println("--org must be 1 to 200 characters");
+                return 2;
+            }
+            try (Database db = store.open()) {
+                CreatedKey key = new ApiKeyStore(db).createKey(org.trim());
+                System.out.println(key.key());
+                System.err.println("Created a key for org \"" + key.organization() + "\". It is shown only this once.");
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List keys: prefixes and creation times, never the keys.")
+    static final class KeysList implements Callable<Integer> {
+        @Mixin
+        StoreOptions store;
+
+        @Override
+        public Integer call() {
+            try (Database db = store.open()) {
+                List<ApiKeyInfo> keys = new ApiKeyStore(db).list();
+                System.out.printf("%-36s  %-20s  %-12s  %-24s  %s%n", "ID", "ORG", "PREFIX", "CREATED", "STATUS");
+                for (ApiKeyInfo k : keys) {
+                    System.out.printf("%-36s  %-20s  %-12s  %-24s  %s%n", k.id(), k.organization(), k.prefix(),
+                            IsoTime.format(k.createdAt()), k.revoked() ? "revoked " + IsoTime.format(k.revokedAt()) : "active");
+                }
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke a key at once, by id or prefix.")
+    static final class KeysRevoke implements Callable<Integer> {
+        @Mixin
+        StoreOptions store;
+
+        @Parameters(paramLabel = "ID_OR_PREFIX", description = "The key's id or prefix, as `keys list` shows it.")
+        String idOrPrefix;
+
+        @Override
+        public Integer call() {
+            try (Database db = store.open()) {
+                return switch (new ApiKeyStore(db).revoke(idOrPrefix)) {
+                    case REVOKED -> {
+                        System.out.println("Revoked " + idOrPrefix);
+                        yield 0;
+                    }
+                    case NOT_FOUND -> {
+                        System.err.println("No active key with id or prefix " + idOrPrefix);
+                        yield 1;
+                    }
+                    case AMBIGUOUS -> {
+                        System.err.println("Several active keys share prefix " + idOrPrefix + "; revoke by id (see `keys list`)");
+                        yield 1;
+                    }
+                };
+            }
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"heliograph " + (v == null ? "dev" : v)};
+        }
+    }
+}

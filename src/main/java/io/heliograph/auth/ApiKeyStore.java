@@ -1,0 +1,142 @@
+package io.heliograph.auth;
+
+import io.heliograph.store.Database;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/** Organizations and their API keys in the store. */
+public final class ApiKeyStore {
+    public static final String DEFAULT_ORG = "default";
+
+    private final Jdbi jdbi;
+    private final Database database;
+
+    public ApiKeyStore(Database database) {
+        this.database = database;
+        this.jdbi = database.jdbi();
+    }
+
+    /** The caller a presented key stands for, if it is a live key. */
+    public Optional<Caller> authenticate(String presentedKey) {
+        String hash = ApiKeys.hash(presentedKey);
+        return jdbi.withHandle(h -> h.createQuery(
+                        "SELECT id, org_id, key_hash FROM api_keys WHERE key_hash = :hash AND revoked_at IS NULL")
+                .bind("hash", hash)
+                .map((rs, ctx) -> ApiKeys.sameHash(rs.getString("key_hash"), hash)
+                        ? new Caller(rs.getString("org_id"), rs.getString("id"))
+                        : null)
+                .findOne());
+    }
+
+    /** Creates a key for {@code organization}, creating the organization when it does not exist. */
+    public CreatedKey createKey(String organization) {
+        String key = ApiKeys.generate();
+        return jdbi.inTransaction(h -> insertKey(h, orgId(h, organization), organization, key));
+    }
+
+    /**
+     * At first start, with no organization yet: creates org {@code default} and one key. Returns it,
+     * or empty when any organization already exists (another process may have won the race).
+     */
+    public Optional<CreatedKey> createDefaultIfEmpty() {
+        String key = ApiKeys.generate();
+        return jdbi.inTransaction(h -> {
+            long orgs = h.createQuery("SELECT COUNT(*) FROM organizations").mapTo(Long.class).one();
+            if (orgs > 0) {
+                return Optional.empty();
+            }
+            int inserted = h.createUpdate("INSERT INTO organizations (id, name, created_at) VALUES (:id, :name, :now) "
+                            + "ON CONFLICT (name) DO NOTHING")
+                    .bind("id", UUID.randomUUID().toString())
+                    .bind("name", DEFAULT_ORG)
+                    .bind("now", database.clock().millis())
+                    .execute();
+            if (inserted == 0) {
+                return Optional.empty();
+            }
+            return Optional.of(insertKey(h, orgId(h, DEFAULT_ORG), DEFAULT_ORG, key));
+        });
+    }
+
+    /**
+     * Makes sure this exact key exists, for org {@code default} when it is new. A key that exists
+     * and was revoked stays revoked: revocation must not be undone by a restart.
+     */
+    public BootstrapOutcome ensureKey(String key) {
+        String hash = ApiKeys.hash(key);
+        return jdbi.inTransaction(h -> {
+            Optional<Long> revokedAt = h.createQuery("SELECT revoked_at FROM api_keys WHERE key_hash = :hash")
+                    .bind("hash", hash)
+                    .map((rs, ctx) -> rs.getObject("revoked_at") == null ? -1L : rs.getLong("revoked_at"))
+                    .findOne();
+            if (revokedAt.isPresent()) {
+                return revokedAt.get() == -1L ? BootstrapOutcome.ALREADY_PRESENT : BootstrapOutcome.REVOKED;
+            }
+            insertKey(h, orgId(h, DEFAULT_ORG), DEFAULT_ORG, key);
+            return BootstrapOutcome.CREATED;
+        });
+    }
+
+    public enum BootstrapOutcome { CREATED, ALREADY_PRESENT, REVOKED }
+
+    public List<ApiKeyInfo> list() {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT k.id, o.name, k.prefix, k.created_at, k.revoked_at
+                        FROM api_keys k JOIN organizations o ON o.id = k.org_id
+                        ORDER BY o.name, k.created_at, k.id""")
+                .map((rs, ctx) -> new ApiKeyInfo(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
+                        rs.getObject(5) == null ? null : rs.getLong(5)))
+                .list());
+    }
+
+    /**
+     * Revokes the one live key whose id or shown prefix is {@code idOrPrefix}. Takes effect on the
+     * next request: keys are looked up in the store on every call, never cached.
+     */
+    public RevokeResult revoke(String idOrPrefix) {
+        return jdbi.inTransaction(h -> {
+            List<String> ids = h.createQuery(
+                            "SELECT id FROM api_keys WHERE (id = :value OR prefix = :value) AND revoked_at IS NULL")
+                    .bind("value", idOrPrefix)
+                    .mapTo(String.class)
+                    .list();
+            if (ids.size() != 1) {
+                return ids.isEmpty() ? RevokeResult.NOT_FOUND : RevokeResult.AMBIGUOUS;
+            }
+            h.createUpdate("UPDATE api_keys SET revoked_at = :now WHERE id = :id")
+                    .bind("now", database.clock().millis())
+                    .bind("id", ids.get(0))
+                    .execute();
+            return RevokeResult.REVOKED;
+        });
+    }
+
+    public enum RevokeResult { REVOKED, NOT_FOUND, AMBIGUOUS }
+
+    private CreatedKey insertKey(Handle h, String orgId, String organization, String key) {
+        String id = UUID.randomUUID().toString();
+        h.createUpdate("INSERT INTO api_keys (id, org_id, key_hash, prefix, created_at) VALUES (:id, :org, :hash, :prefix, :now)")
+                .bind("id", id)
+                .bind("org", orgId)
+                .bind("hash", ApiKeys.hash(key))
+                .bind("prefix", ApiKeys.shownPrefix(key))
+                .bind("now", database.clock().millis())
+                .execute();
+        return new CreatedKey(id, organization, key);
+    }
+
+    private String orgId(Handle h, String name) {
+        h.createUpdate("INSERT INTO organizations (id, name, created_at) VALUES (:id, :name, :now) ON CONFLICT (name) DO NOTHING")
+                .bind("id", UUID.randomUUID().toString())
+                .bind("name", name)
+                .bind("now", database.clock().millis())
+                .execute();
+        return h.createQuery("SELECT id FROM organizations WHERE name = :name")
+                .bind("name", name)
+                .mapTo(String.class)
+                .one();
+    }
+}

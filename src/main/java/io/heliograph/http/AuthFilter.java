@@ -1,0 +1,56 @@
+package io.heliograph.http;
+
+import io.heliograph.auth.ApiKeyStore;
+import io.heliograph.auth.Caller;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+import io.helidon.webserver.http.ServerRequest;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Bearer API-key authentication for every protected path. It runs before routing, so no route can
+ * forget it; a route reads the authenticated {@link Caller} with {@link #caller(ServerRequest)}.
+ */
+public final class AuthFilter implements Filter {
+    private final ApiKeyStore keys;
+    private final List<String> protectedPrefixes;
+
+    public AuthFilter(ApiKeyStore keys, List<String> protectedPrefixes) {
+        this.keys = keys;
+        this.protectedPrefixes = List.copyOf(protectedPrefixes);
+    }
+
+    @Override
+    public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        String path = req.path().path();
+        if (protectedPrefixes.stream().noneMatch(path::startsWith)) {
+            chain.proceed();
+            return;
+        }
+        Optional<Caller> caller = bearerToken(req.headers().first(HeaderNames.AUTHORIZATION)).flatMap(keys::authenticate);
+        if (caller.isEmpty()) {
+            Envelope.error(res, 401, "Unauthorized");
+            return;
+        }
+        req.context().register(caller.get());
+        chain.proceed();
+    }
+
+    /** The authenticated caller; only valid on protected paths, where the filter has put it. */
+    public static Caller caller(ServerRequest req) {
+        return req.context().get(Caller.class)
+                .orElseThrow(() -> new IllegalStateException("Route is not behind AuthFilter: " + req.path().path()));
+    }
+
+    /** The token of an {@code Authorization: Bearer <token>} value (scheme case-insensitive). */
+    public static Optional<String> bearerToken(Optional<String> headerValue) {
+        return headerValue.map(String::trim)
+                .filter(v -> v.length() > 7 && v.regionMatches(true, 0, "Bearer ", 0, 7))
+                .map(v -> v.substring(7).trim())
+                .filter(v -> !v.isEmpty() && v.length() <= 512);
+    }
+}

@@ -1,0 +1,81 @@
+package io.heliograph.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Reads a request's JSON body with the API's limits: a size cap (413), a content-type check (415)
+ * and a parse check (400). Every route that takes a body goes through here.
+ */
+public final class JsonBodies {
+    public static final long MAX_BODY_BYTES = 10L * 1024 * 1024;
+    public static final String INVALID_JSON = "Invalid JSON body";
+    public static final String TOO_LARGE = "Request body too large (limit 10 MiB)";
+    public static final String WRONG_CONTENT_TYPE = "Content-Type must be application/json";
+
+    private JsonBodies() {
+    }
+
+    /** The parsed body; an empty body is {@link #INVALID_JSON}. */
+    public static JsonNode read(ServerRequest req) {
+        requireJsonContentType(req);
+        return Json.parse(readBytes(req), INVALID_JSON);
+    }
+
+    /** The parsed body, or empty when the request has none (for routes whose body is optional). */
+    public static Optional<JsonNode> readOptional(ServerRequest req) {
+        byte[] bytes = readBytes(req);
+        if (bytes.length == 0) {
+            return Optional.empty();
+        }
+        requireJsonContentType(req);
+        return Optional.of(Json.parse(bytes, INVALID_JSON));
+    }
+
+    /**
+     * A missing Content-Type is accepted (many hand-written clients omit it); a present one must be
+     * JSON, so a form post or plain text gets a clear 415 instead of a confusing parse error.
+     */
+    private static void requireJsonContentType(ServerRequest req) {
+        Optional<String> contentType = req.headers().first(HeaderNames.CONTENT_TYPE);
+        if (contentType.isEmpty()) {
+            return;
+        }
+        String mediaType = contentType.get().split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        if (!(mediaType.equals("application/json") || mediaType.endsWith("+json"))) {
+            throw ApiException.unsupportedMediaType(WRONG_CONTENT_TYPE);
+        }
+    }
+
+    /** The raw body, at most {@link #MAX_BODY_BYTES}; larger is a 413, found before reading it all. */
+    public static byte[] readBytes(ServerRequest req) {
+        Optional<String> declared = req.headers().first(HeaderNames.CONTENT_LENGTH);
+        if (declared.isPresent()) {
+            try {
+                if (Long.parseLong(declared.get().trim()) > MAX_BODY_BYTES) {
+                    throw ApiException.tooLarge(TOO_LARGE);
+                }
+            } catch (NumberFormatException e) {
+                throw ApiException.badRequest("Invalid Content-Length");
+            }
+        }
+        if (!req.content().hasEntity()) {
+            return new byte[0];
+        }
+        try (InputStream in = req.content().inputStream()) {
+            byte[] bytes = in.readNBytes((int) MAX_BODY_BYTES + 1);
+            if (bytes.length > MAX_BODY_BYTES) {
+                throw ApiException.tooLarge(TOO_LARGE);
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package io.heliograph.support;
+
+import io.heliograph.delivery.DestinationGuard;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** A name resolver for tests: answers from a table, so no test ever asks real DNS or reaches a private range. */
+public final class FakeResolver implements DestinationGuard.Resolver {
+    private final Map<String, List<InetAddress>> names = new ConcurrentHashMap<>();
+
+    public static FakeResolver standard() {
+        return new FakeResolver()
+                .with("hooks.example.com", "93.184.216.34")
+                .with("other.example.com", "93.184.216.35")
+                .with("private.attacker.test", "10.0.0.5")
+                .with("metadata.attacker.test", "169.254.169.254")
+                .with("rebind.attacker.test", "93.184.216.34", "127.0.0.1");
+    }
+
+    public FakeResolver with(String name, String... addresses) {
+        names.put(name.toLowerCase(Locale.ROOT), java.util.Arrays.stream(addresses).map(FakeResolver::literal).toList());
+        return this;
+    }
+
+    @Override
+    public List<InetAddress> resolve(String host) throws UnknownHostException {
+        List<InetAddress> found = names.get(host.toLowerCase(Locale.ROOT));
+        if (found == null) {
+            throw new UnknownHostException(host);
+        }
+        return found;
+    }
+
+    private static InetAddress literal(String address) {
+        try {
+            // Only ever called with IP literals, which InetAddress parses without a lookup.
+            return InetAddress.getByName(address);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(address, e);
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package io.heliograph.support;
+
+import io.heliograph.app.Config;
+import io.heliograph.app.Heliograph;
+import io.heliograph.auth.ApiKeyStore;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * The real server on port 0 with a temporary store (a temp SQLite dir or a throw-away PostgreSQL
+ * database), as a test meets it. Closing it stops the server and removes the store.
+ */
+public final class TestServer implements AutoCloseable {
+    public static final String BOOTSTRAP_KEY = "hg_test_bootstrap_key_0123456789abcdefghij";
+
+    private final StoreKind kind;
+    private final Path dataDir;
+    private final PostgresDatabase postgres;
+    private final FakeResolver resolver;
+    private final boolean allowPrivate;
+    private final boolean allowHttp;
+    private final String bootstrapKey;
+    private final ByteArrayOutputStream output = new ByteArrayOutputStream();
+    private Heliograph heliograph;
+
+    private TestServer(StoreKind kind, FakeResolver resolver, boolean allowPrivate, boolean allowHttp, String bootstrapKey) {
+        this.kind = kind;
+        this.resolver = resolver;
+        this.allowPrivate = allowPrivate;
+        this.allowHttp = allowHttp;
+        this.bootstrapKey = bootstrapKey;
+        try {
+            this.dataDir = Files.createTempDirectory("heliograph-test-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        this.postgres = kind == StoreKind.POSTGRES ? PostgresDatabase.create() : null;
+    }
+
+    public static TestServer start(StoreKind kind) {
+        return builder(kind).start();
+    }
+
+    public static Builder builder(StoreKind kind) {
+        return new Builder(kind);
+    }
+
+    /** Starts (or starts again, on the same store) the server. */
+    public TestServer restart() {
+        if (heliograph != null) {
+            heliograph.close();
+        }
+        Config config = new Config(0, "127.0.0.1", null, dataDir, postgres == null ? null : postgres.jdbcUrl(),
+                bootstrapKey, allowPrivate, allowHttp);
+        heliograph = Heliograph.start(config, resolver, new PrintStream(output, true, StandardCharsets.UTF_8));
+        return this;
+    }
+
+    public StoreKind kind() {
+        return kind;
+    }
+
+    public Heliograph heliograph() {
+        return heliograph;
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + heliograph.port();
+    }
+
+    /** A client authenticated with the bootstrap key (org "default"). */
+    public Api api() {
+        return new Api(baseUrl(), bootstrapKey);
+    }
+
+    /** A client with a fresh key for {@code organization}, created as the CLI would. */
+    public Api apiForNewKey(String organization) {
+        return new Api(baseUrl(), keys().createKey(organization).key());
+    }
+
+    /** The command-line flags that point {@code heliograph keys …} at this server's store. */
+    public java.util.List<String> storeFlags() {
+        return postgres != null
+                ? java.util.List.of("--database-url=" + postgres.jdbcUrl())
+                : java.util.List.of("--data-dir=" + dataDir);
+    }
+
+    public ApiKeyStore keys() {
+        return new ApiKeyStore(heliograph.database());
+    }
+
+    /** What the server printed to its console (stdout) so far. */
+    public String printed() {
+        return output.toString(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        if (heliograph != null) {
+            heliograph.close();
+        }
+        if (postgres != null) {
+            postgres.close();
+        }
+        try (Stream<Path> files = Files.walk(dataDir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static final class Builder {
+        private final StoreKind kind;
+        private FakeResolver resolver = FakeResolver.standard();
+        private boolean allowPrivate;
+        private boolean allowHttp;
+        private String bootstrapKey = BOOTSTRAP_KEY;
+
+        private Builder(StoreKind kind) {
+            this.kind = kind;
+        }
+
+        public Builder resolver(FakeResolver value) {
+            resolver = value;
+            return this;
+        }
+
+        public Builder allowPrivate(boolean value) {
+            allowPrivate = value;
+            return this;
+        }
+
+        public Builder allowHttp(boolean value) {
+            allowHttp = value;
+            return this;
+        }
+
+        public Builder bootstrapKey(String value) {
+            bootstrapKey = value;
+            return this;
+        }
+
+        public TestServer start() {
+            TestServer server = new TestServer(kind, resolver, allowPrivate, allowHttp, bootstrapKey);
+            try {
+                return server.restart();
+            } catch (RuntimeException e) {
+                server.close();
+                throw e;
+            }
+        }
+    }
+}
