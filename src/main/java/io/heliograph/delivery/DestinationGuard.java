@@ -130,20 +130,35 @@ public final class DestinationGuard {
     public List<InetAddress> resolveForSend(Destination d) throws RefusedDestinationException {
         Objects.requireNonNull(d, "destination");
         requireAllowedScheme(d);
-        if (!allowPrivate) {
-            requireAllowedHost(d);
+        return resolveHostForSend(d.host());
+    }
+
+    /**
+     * Send-time check of a host alone — what an HTTP client's resolver hook is asked when it opens a
+     * connection — so the connection goes to exactly the addresses checked here. Accepts the host as
+     * {@link Destination#host()} gives it (IP literals in canonical form, IPv6 with or without brackets).
+     */
+    public List<InetAddress> resolveHostForSend(String host) throws RefusedDestinationException {
+        Objects.requireNonNull(host, "host");
+        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        Optional<InetAddress> literal = parseIpLiteral(bare);
+        if (literal.isPresent()) {
+            if (!allowPrivate && isRefusedAddress(literal.get())) {
+                throw new RefusedDestinationException(PRIVATE_REFUSED);
+            }
+            return List.of(literal.get());
         }
-        if (d.hostIsIpLiteral()) {
-            return List.of(parseIpLiteral(d.host()).orElseThrow());
+        if (!allowPrivate && isRefusedName(bare)) {
+            throw new RefusedDestinationException(PRIVATE_REFUSED);
         }
         List<InetAddress> addresses;
         try {
-            addresses = lookUp(d.host());
+            addresses = lookUp(bare);
         } catch (UnknownHostException e) {
-            throw new RefusedDestinationException(UNRESOLVED_PREFIX + d.host());
+            throw new RefusedDestinationException(UNRESOLVED_PREFIX + bare);
         }
         if (addresses.isEmpty()) {
-            throw new RefusedDestinationException(UNRESOLVED_PREFIX + d.host());
+            throw new RefusedDestinationException(UNRESOLVED_PREFIX + bare);
         }
         if (!allowPrivate) {
             requireNoRefusedAddress(addresses);
