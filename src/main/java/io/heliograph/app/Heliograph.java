@@ -7,6 +7,11 @@ import io.heliograph.http.AuthFilter;
 import io.heliograph.http.Envelope;
 import io.heliograph.http.ErrorMapping;
 import io.heliograph.http.JsonBodies;
+import io.heliograph.ingest.IngestRoutes;
+import io.heliograph.ingest.IngestService;
+import io.heliograph.ingest.LogAssembler;
+import io.heliograph.ingest.PriceTable;
+import io.heliograph.ingest.RequestLogStore;
 import io.heliograph.ops.HealthRoutes;
 import io.heliograph.store.Database;
 import io.heliograph.webhook.WebhookInput;
@@ -53,10 +58,13 @@ public final class Heliograph implements AutoCloseable {
 
             DestinationGuard guard = new DestinationGuard(resolver, config.allowPrivateDestinations(), config.allowHttpDestinations());
             WebhookService webhooks = new WebhookService(new WebhookStore(database), clock);
+            RequestLogStore logs = new RequestLogStore(database);
+            IngestService ingest = new IngestService(database, logs, new LogAssembler(PriceTable.load()), List.of());
 
             HttpRouting.Builder routing = HttpRouting.builder()
-                    .addFilter(new AuthFilter(keys, List.of("/v1/")))
+                    .addFilter(new AuthFilter(keys, path -> path.startsWith("/v1/") || IngestRoutes.isLogRoute(path)))
                     .register(new HealthRoutes(database))
+                    .register(new IngestRoutes(ingest, logs))
                     .register("/v1/webhooks", new WebhookRoutes(webhooks, new WebhookInput(guard)))
                     .any((req, res) -> Envelope.error(res, 404, ErrorMapping.NOT_FOUND));
             ErrorMapping.install(routing);
@@ -65,6 +73,7 @@ public final class Heliograph implements AutoCloseable {
                     .host(config.bind())
                     .port(config.port())
                     .maxPayloadSize(SERVER_PAYLOAD_CAP)
+                    .directHandlers(ErrorMapping.directHandlers())
                     .shutdownHook(false)
                     .shutdownGracePeriod(Duration.ofSeconds(10))
                     .routing(routing)

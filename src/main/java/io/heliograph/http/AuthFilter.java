@@ -8,8 +8,8 @@ import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerRequest;
-import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Bearer API-key authentication for every protected path. It runs before routing, so no route can
@@ -17,17 +17,18 @@ import java.util.Optional;
  */
 public final class AuthFilter implements Filter {
     private final ApiKeyStore keys;
-    private final List<String> protectedPrefixes;
+    private final Predicate<String> isProtected;
 
-    public AuthFilter(ApiKeyStore keys, List<String> protectedPrefixes) {
+    /** @param isProtected which request paths need a Bearer key */
+    public AuthFilter(ApiKeyStore keys, Predicate<String> isProtected) {
         this.keys = keys;
-        this.protectedPrefixes = List.copyOf(protectedPrefixes);
+        this.isProtected = isProtected;
     }
 
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         String path = req.path().path();
-        if (protectedPrefixes.stream().noneMatch(path::startsWith)) {
+        if (!isProtected.test(path)) {
             chain.proceed();
             return;
         }

@@ -1,10 +1,14 @@
 package io.heliograph.http;
 
+import com.fasterxml.jackson.databind.node.NullNode;
+import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpException;
+import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.UncheckedIOException;
+import org.jdbi.v3.core.JdbiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +21,7 @@ public final class ErrorMapping {
     private static final Logger LOG = LoggerFactory.getLogger(ErrorMapping.class);
     public static final String INTERNAL_ERROR = "Internal server error";
     public static final String NOT_FOUND = "Not found";
+    public static final String STORE_UNAVAILABLE = "The store is not accepting requests right now; retry shortly";
 
     private ErrorMapping() {
     }
@@ -35,10 +40,38 @@ public final class ErrorMapping {
         });
         routing.error(UncheckedIOException.class, (req, res, e) ->
                 Envelope.error(res, 400, "Could not read the request body"));
+        // The store refused or could not be reached (disk full, database down): say so, never pretend.
+        routing.error(JdbiException.class, (req, res, e) -> {
+            LOG.error("Store failure on {} {}", req.prologue().method(), req.path().path(), e);
+            res.header(HeaderNames.RETRY_AFTER, "1");
+            Envelope.error(res, 503, STORE_UNAVAILABLE);
+        });
         routing.error(Throwable.class, (req, res, e) -> {
             LOG.error("Request {} {} failed", req.prologue().method(), req.path().path(), e);
             Envelope.error(res, 500, INTERNAL_ERROR);
         });
+    }
+
+    /**
+     * Answers for requests Helidon refuses before any route runs (unparseable request lines, bad
+     * percent-encoding, bodies over the server's own cap): the same envelope, never a bare page.
+     */
+    public static DirectHandlers directHandlers() {
+        DirectHandler envelope = (request, event, status, headers, message) -> {
+            int code = status.code();
+            String text = code == 413 ? JsonBodies.TOO_LARGE : code >= 500 ? INTERNAL_ERROR : status.reasonPhrase();
+            return DirectHandler.TransportResponse.builder()
+                    .status(status)
+                    .headers(headers)
+                    .header(HeaderNames.CONTENT_TYPE, "application/json")
+                    .entity(Envelope.body(NullNode.instance, text))
+                    .build();
+        };
+        DirectHandlers.Builder handlers = DirectHandlers.builder();
+        for (DirectHandler.EventType event : DirectHandler.EventType.values()) {
+            handlers.addHandler(event, envelope);
+        }
+        return handlers.build();
     }
 
     private static void send(ServerResponse res, ApiException e) {

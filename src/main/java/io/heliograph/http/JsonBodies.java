@@ -42,7 +42,7 @@ public final class JsonBodies {
      * A missing Content-Type is accepted (many hand-written clients omit it); a present one must be
      * JSON, so a form post or plain text gets a clear 415 instead of a confusing parse error.
      */
-    private static void requireJsonContentType(ServerRequest req) {
+    public static void requireJsonContentType(ServerRequest req) {
         Optional<String> contentType = req.headers().first(HeaderNames.CONTENT_TYPE);
         if (contentType.isEmpty()) {
             return;

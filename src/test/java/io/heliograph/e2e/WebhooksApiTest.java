@@ -332,6 +332,18 @@ class WebhooksApiTest {
     }
 
     @Test
+    void requestsHelidonRefusesBeforeRoutingStillGetTheEnvelope() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.heliograph().port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET /v1/webhooks/%zz HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                    + TestServer.BOOTSTRAP_KEY + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(response).startsWith("HTTP/1.1 400").contains("application/json")
+                    .endsWith("{\"data\":null,\"error\":\"Bad Request\"}");
+        }
+    }
+
+    @Test
     void healthAndReadiness() {
         Api plain = api().withKey(null);
         assertThat(plain.get("/healthz").status()).isEqualTo(200);

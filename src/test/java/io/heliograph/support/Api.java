@@ -54,6 +54,15 @@ public final class Api {
     }
 
     public Response send(String method, String path, byte[] body, String contentType) {
+        return send(method, path, body, contentType, java.util.Map.of());
+    }
+
+    /** A JSON POST with extra headers, as Helicone's loggers send their Helicone-* headers. */
+    public Response postWithHeaders(String path, String json, java.util.Map<String, String> headers) {
+        return send("POST", path, json.getBytes(java.nio.charset.StandardCharsets.UTF_8), "application/json", headers);
+    }
+
+    private Response send(String method, String path, byte[] body, String contentType, java.util.Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
@@ -63,6 +72,7 @@ public final class Api {
         if (apiKey != null) {
             request.header("Authorization", "Bearer " + apiKey);
         }
+        headers.forEach(request::header);
         try {
             HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
             return new Response(response.statusCode(), response.body(), response.headers().map());

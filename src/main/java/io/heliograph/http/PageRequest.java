@@ -1,0 +1,56 @@
+package io.heliograph.http;
+
+import io.helidon.webserver.http.ServerRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Optional;
+
+/**
+ * {@code limit} and {@code cursor} of a paginated list. The cursor is opaque to callers: it encodes
+ * the sort key of the last item served, so pages stay stable while new items arrive.
+ */
+public record PageRequest(int limit, Optional<Position> after) {
+    public static final int DEFAULT_LIMIT = 50;
+    public static final int MAX_LIMIT = 500;
+    static final String BAD_LIMIT = "limit must be an integer between 1 and " + MAX_LIMIT;
+    static final String BAD_CURSOR = "Invalid cursor";
+
+    /** Where a page ends: a time and an id, newest first. */
+    public record Position(long time, String id) {
+        public String encode() {
+            return Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString((time + ":" + id).getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    public static PageRequest of(ServerRequest req) {
+        int limit = req.query().first("limit").map(PageRequest::limit).orElse(DEFAULT_LIMIT);
+        Optional<Position> after = req.query().first("cursor").asOptional().filter(c -> !c.isEmpty()).map(PageRequest::decode);
+        return new PageRequest(limit, after);
+    }
+
+    private static int limit(String raw) {
+        try {
+            int limit = Integer.parseInt(raw.trim());
+            if (limit >= 1 && limit <= MAX_LIMIT) {
+                return limit;
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the error
+        }
+        throw ApiException.badRequest(BAD_LIMIT);
+    }
+
+    private static Position decode(String cursor) {
+        try {
+            String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+            int colon = text.indexOf(':');
+            if (colon > 0 && colon < text.length() - 1) {
+                return new Position(Long.parseLong(text.substring(0, colon)), text.substring(colon + 1));
+            }
+        } catch (IllegalArgumentException e) {
+            // NumberFormatException too: any undecodable cursor is the same mistake
+        }
+        throw ApiException.badRequest(BAD_CURSOR);
+    }
+}

@@ -1,0 +1,67 @@
+package io.heliograph.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.heliograph.http.ApiException;
+import io.helidon.http.Header;
+import io.helidon.http.Headers;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Helicone's request headers ({@code Helicone-Property-*}, {@code Helicone-User-Id},
+ * {@code Helicone-Request-Id}), which clients send either as HTTP headers of the log call (Helicone's
+ * Node logger does) or inside {@code providerRequest.meta}. Both count; meta wins on the same name.
+ */
+public final class HeliconeHeaders {
+    static final String PROPERTY_PREFIX = "helicone-property-";
+    static final String USER_ID = "helicone-user-id";
+    static final String REQUEST_ID = "helicone-request-id";
+
+    private HeliconeHeaders() {
+    }
+
+    /** The Helicone headers among HTTP headers, by lower-cased name. */
+    public static Map<String, String> of(Headers headers) {
+        Map<String, String> found = new LinkedHashMap<>();
+        for (Header header : headers) {
+            String name = header.name().toLowerCase(Locale.ROOT);
+            if (name.startsWith("helicone-")) {
+                found.put(name, header.get());
+            }
+        }
+        return found;
+    }
+
+    /** The Helicone headers listed in a {@code meta} object (non-Helicone entries are ignored). */
+    static Map<String, String> ofMeta(JsonNode meta) {
+        Map<String, String> found = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = meta.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            String name = entry.getKey().toLowerCase(Locale.ROOT);
+            if (!name.startsWith("helicone-") || entry.getValue().isNull()) {
+                continue;
+            }
+            if (!entry.getValue().isTextual()) {
+                throw ApiException.badRequest("providerRequest.meta values must be strings");
+            }
+            found.put(name, entry.getValue().textValue());
+        }
+        return found;
+    }
+
+    /** The identity the merged headers give a request: HTTP headers first, then meta over them. */
+    static LogIdentity identity(Map<String, String> httpHeaders, Map<String, String> meta) {
+        Map<String, String> merged = new LinkedHashMap<>(httpHeaders);
+        merged.putAll(meta);
+        Map<String, String> properties = new LinkedHashMap<>();
+        merged.forEach((name, value) -> {
+            if (name.startsWith(PROPERTY_PREFIX) && name.length() > PROPERTY_PREFIX.length()) {
+                properties.put(name.substring(PROPERTY_PREFIX.length()), value);
+            }
+        });
+        return LogIdentity.of(merged.get(REQUEST_ID), "Helicone-Request-Id", merged.get(USER_ID), "Helicone-User-Id",
+                properties);
+    }
+}

@@ -1,0 +1,42 @@
+package io.heliograph.ingest;
+
+import io.heliograph.store.Database;
+import java.util.List;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Stores logs durably: a log is committed before its route answers. Whatever must be written with a
+ * new log — the delivery outbox — joins the same transaction through a {@link NewLogHook}, so the two
+ * commit together or not at all.
+ */
+public final class IngestService {
+
+    /** Runs inside the transaction that inserts a log the org did not have yet. */
+    @FunctionalInterface
+    public interface NewLogHook {
+        void onNewLog(Handle transaction, RequestLog log);
+    }
+
+    private final Database database;
+    private final RequestLogStore store;
+    private final LogAssembler assembler;
+    private final List<NewLogHook> hooks;
+
+    public IngestService(Database database, RequestLogStore store, LogAssembler assembler, List<NewLogHook> hooks) {
+        this.database = database;
+        this.store = store;
+        this.assembler = assembler;
+        this.hooks = List.copyOf(hooks);
+    }
+
+    /** Logs the request (once per id) and answers its id. A repeated id is answered the same, with no new effects. */
+    public String log(String orgId, LogInput input) {
+        RequestLog log = assembler.assemble(orgId, input);
+        database.jdbi().useTransaction(h -> {
+            if (store.insert(h, log)) {
+                hooks.forEach(hook -> hook.onNewLog(h, log));
+            }
+        });
+        return log.id();
+    }
+}

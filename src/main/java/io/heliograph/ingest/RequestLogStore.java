@@ -1,0 +1,173 @@
+package io.heliograph.ingest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.heliograph.http.Json;
+import io.heliograph.http.PageRequest;
+import io.heliograph.store.Database;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.Query;
+
+/** Request logs in the store, always within one organization. */
+public final class RequestLogStore {
+    private static final String SUMMARY_COLUMNS = "org_id, id, started_at, ended_at, provider, model, user_id, status, "
+            + "prompt_tokens, completion_tokens, total_tokens, time_to_first_token_ms, cost, streamed, properties, request_url";
+    private static final TypeReference<Map<String, String>> PROPERTY_MAP = new TypeReference<>() {
+    };
+
+    private final Jdbi jdbi;
+    private final Database database;
+
+    public RequestLogStore(Database database) {
+        this.database = database;
+        this.jdbi = database.jdbi();
+    }
+
+    /** A page of logs and the cursor of the next one (null on the last page). */
+    public record Page(List<RequestLog> items, String nextCursor) {
+    }
+
+    /**
+     * Inserts the log within the caller's transaction. False when the org already has a log with this
+     * id: a repeat is not logged twice.
+     */
+    public boolean insert(Handle h, RequestLog log) {
+        int inserted = h.createUpdate("""
+                        INSERT INTO request_logs (org_id, id, started_at, ended_at, logged_at, provider, model, user_id,
+                            status, prompt_tokens, completion_tokens, total_tokens, time_to_first_token_ms, cost, streamed,
+                            properties, request_url, request_body, response_body, response_text)
+                        VALUES (:org_id, :id, :started_at, :ended_at, :logged_at, :provider, :model, :user_id,
+                            :status, :prompt_tokens, :completion_tokens, :total_tokens, :ttft, :cost, :streamed,
+                            :properties, :request_url, :request_body, :response_body, :response_text)
+                        ON CONFLICT (org_id, id) DO NOTHING""")
+                .bind("org_id", log.orgId())
+                .bind("id", log.id())
+                .bind("started_at", log.startedAt())
+                .bind("ended_at", log.endedAt())
+                .bind("logged_at", database.clock().millis())
+                .bind("provider", log.provider())
+                .bind("model", log.model())
+                .bind("user_id", log.userId())
+                .bind("status", log.status())
+                .bind("prompt_tokens", log.usage().promptTokens())
+                .bind("completion_tokens", log.usage().completionTokens())
+                .bind("total_tokens", log.usage().totalTokens())
+                .bind("ttft", log.timeToFirstTokenMs())
+                .bind("cost", log.cost())
+                .bind("streamed", log.streamed())
+                .bind("properties", propertiesJson(log.properties()))
+                .bind("request_url", log.requestUrl())
+                .bind("request_body", log.requestBody())
+                .bind("response_body", log.responseBody())
+                .bind("response_text", log.responseText())
+                .execute();
+        if (inserted == 0) {
+            return false;
+        }
+        if (!log.properties().isEmpty()) {
+            var batch = h.prepareBatch("INSERT INTO request_properties (org_id, request_id, key, value) VALUES (:org, :id, :key, :value)");
+            log.properties().forEach((key, value) -> batch.bind("org", log.orgId()).bind("id", log.id())
+                    .bind("key", key).bind("value", value).add());
+            batch.execute();
+        }
+        return true;
+    }
+
+    /** One log with its bodies. */
+    public Optional<RequestLog> find(String orgId, String id) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + SUMMARY_COLUMNS
+                        + ", request_body, response_body, response_text FROM request_logs WHERE org_id = :org AND id = :id")
+                .bind("org", orgId)
+                .bind("id", id)
+                .map((rs, ctx) -> map(rs, true))
+                .findOne());
+    }
+
+    /** Logs newest first (by start time, then id), without bodies. */
+    public Page page(String orgId, RequestQuery query) {
+        StringBuilder sql = new StringBuilder("SELECT " + SUMMARY_COLUMNS + " FROM request_logs r WHERE r.org_id = :org");
+        query.model().ifPresent(m -> sql.append(" AND r.model = :model"));
+        query.userId().ifPresent(u -> sql.append(" AND r.user_id = :user"));
+        for (int i = 0; i < query.properties().size(); i++) {
+            sql.append(" AND EXISTS (SELECT 1 FROM request_properties p WHERE p.org_id = r.org_id AND p.request_id = r.id")
+                    .append(" AND p.key = :key").append(i).append(" AND p.value = :value").append(i).append(')');
+        }
+        PageRequest page = query.page();
+        page.after().ifPresent(a -> sql.append(" AND (r.started_at < :after_time OR (r.started_at = :after_time AND r.id < :after_id))"));
+        sql.append(" ORDER BY r.started_at DESC, r.id DESC LIMIT :limit");
+
+        List<RequestLog> rows = jdbi.withHandle(h -> {
+            Query q = h.createQuery(sql.toString()).bind("org", orgId).bind("limit", page.limit() + 1);
+            query.model().ifPresent(m -> q.bind("model", m));
+            query.userId().ifPresent(u -> q.bind("user", u));
+            int i = 0;
+            for (Map.Entry<String, String> p : query.properties().entrySet()) {
+                q.bind("key" + i, p.getKey()).bind("value" + i, p.getValue());
+                i++;
+            }
+            page.after().ifPresent(a -> q.bind("after_time", a.time()).bind("after_id", a.id()));
+            return q.map((rs, ctx) -> map(rs, false)).list();
+        });
+        if (rows.size() <= page.limit()) {
+            return new Page(rows, null);
+        }
+        List<RequestLog> items = new ArrayList<>(rows.subList(0, page.limit()));
+        RequestLog last = items.get(items.size() - 1);
+        return new Page(items, new PageRequest.Position(last.startedAt(), last.id()).encode());
+    }
+
+    private static RequestLog map(ResultSet rs, boolean withBodies) throws SQLException {
+        return new RequestLog(
+                rs.getString("org_id"),
+                rs.getString("id"),
+                rs.getString("provider"),
+                rs.getString("model"),
+                rs.getString("user_id"),
+                rs.getInt("status"),
+                rs.getLong("started_at"),
+                rs.getLong("ended_at"),
+                nullableLong(rs, "time_to_first_token_ms"),
+                parseProperties(rs.getString("properties")),
+                rs.getString("request_url"),
+                withBodies ? rs.getString("request_body") : null,
+                withBodies ? rs.getString("response_body") : null,
+                withBodies ? rs.getString("response_text") : null,
+                rs.getBoolean("streamed"),
+                new Usage(nullableLong(rs, "prompt_tokens"), nullableLong(rs, "completion_tokens"),
+                        nullableLong(rs, "total_tokens"), null, null),
+                nullableDouble(rs, "cost"));
+    }
+
+    private static Long nullableLong(ResultSet rs, String column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : value;
+    }
+
+    private static Double nullableDouble(ResultSet rs, String column) throws SQLException {
+        double value = rs.getDouble(column);
+        return rs.wasNull() ? null : value;
+    }
+
+    private static String propertiesJson(Map<String, String> properties) {
+        try {
+            return Json.MAPPER.writeValueAsString(new java.util.TreeMap<>(properties));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("A string map always serialises", e);
+        }
+    }
+
+    private static Map<String, String> parseProperties(String json) {
+        try {
+            return Json.MAPPER.readValue(json, PROPERTY_MAP);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Stored properties are not JSON: " + json, e);
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package io.heliograph.ingest;
+
+import io.heliograph.http.ApiException;
+import io.heliograph.http.PageRequest;
+import io.helidon.webserver.http.ServerRequest;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/** The filters of {@code GET /v1/requests}: {@code model}, {@code user_id} and {@code property.<key>=<value>}. */
+public record RequestQuery(Optional<String> model, Optional<String> userId, Map<String, String> properties, PageRequest page) {
+    static final int MAX_PROPERTY_FILTERS = 10;
+
+    public static RequestQuery of(ServerRequest req) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        for (String name : req.query().names()) {
+            if (name.startsWith("property.") && name.length() > "property.".length()) {
+                String key = name.substring("property.".length()).toLowerCase(Locale.ROOT);
+                properties.put(key, req.query().get(name));
+            }
+        }
+        if (properties.size() > MAX_PROPERTY_FILTERS) {
+            throw ApiException.badRequest("At most " + MAX_PROPERTY_FILTERS + " property filters per query");
+        }
+        return new RequestQuery(nonEmpty(req, "model"), nonEmpty(req, "user_id"), properties, PageRequest.of(req));
+    }
+
+    private static Optional<String> nonEmpty(ServerRequest req, String name) {
+        return req.query().first(name).asOptional().filter(v -> !v.isEmpty());
+    }
+}
