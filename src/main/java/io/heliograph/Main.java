@@ -5,6 +5,7 @@ import io.heliograph.app.Heliograph;
 import io.heliograph.auth.ApiKeyInfo;
 import io.heliograph.auth.ApiKeyStore;
 import io.heliograph.auth.CreatedKey;
+import io.heliograph.delivery.RetrySchedule;
 import io.heliograph.http.IsoTime;
 import io.heliograph.store.Database;
 import java.nio.file.Path;
@@ -85,10 +86,23 @@ public final class Main implements Runnable {
                 description = "Allow plain http:// destinations, for development and tests (env HELIOGRAPH_ALLOW_HTTP_DESTINATIONS).")
         boolean allowHttp;
 
+        @Option(names = "--retry-schedule", defaultValue = "${env:HELIOGRAPH_RETRY_SCHEDULE:-5s,5m,30m,2h,5h,10h,10h}",
+                description = "Delays between attempts, after the immediate first one (env HELIOGRAPH_RETRY_SCHEDULE, default ${DEFAULT-VALUE}).")
+        String retrySchedule;
+
+        @Option(names = "--webhook-concurrency", defaultValue = "${env:HELIOGRAPH_WEBHOOK_CONCURRENCY:-16}",
+                description = "Concurrent deliveries per webhook (env HELIOGRAPH_WEBHOOK_CONCURRENCY, default ${DEFAULT-VALUE}).")
+        int webhookConcurrency;
+
+        @Option(names = "--inline-body-limit", defaultValue = "${env:HELIOGRAPH_INLINE_BODY_LIMIT:-64KiB}",
+                description = "Largest request or response body sent inline in a payload (env HELIOGRAPH_INLINE_BODY_LIMIT, default ${DEFAULT-VALUE}).")
+        String inlineBodyLimit;
+
         @Override
         public Integer call() throws InterruptedException {
             Config config = new Config(port, bind, publicUrl, store.dataDir, store.databaseUrl, bootstrapApiKey,
-                    allowPrivate, allowHttp);
+                    allowPrivate, allowHttp, RetrySchedule.parse(retrySchedule), webhookConcurrency,
+                    Config.parseSize(inlineBodyLimit));
             Heliograph heliograph = Heliograph.start(config, System.out);
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -1,5 +1,6 @@
 package io.heliograph.app;
 
+import io.heliograph.delivery.RetrySchedule;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -15,6 +16,9 @@ import java.util.Objects;
  * @param bootstrapApiKey           a key that must exist for org {@code default}; null for none
  * @param allowPrivateDestinations  let destinations reach loopback and private networks (development, tests)
  * @param allowHttpDestinations     let destinations use plain http (development, tests)
+ * @param retrySchedule             delays between attempts, after the immediate first one
+ * @param webhookConcurrency        deliveries in flight per webhook
+ * @param inlineBodyLimitBytes      largest request or response body sent inline in a payload
  */
 public record Config(
         int port,
@@ -24,7 +28,10 @@ public record Config(
         String databaseUrl,
         String bootstrapApiKey,
         boolean allowPrivateDestinations,
-        boolean allowHttpDestinations) {
+        boolean allowHttpDestinations,
+        RetrySchedule retrySchedule,
+        int webhookConcurrency,
+        long inlineBodyLimitBytes) {
 
     public static final int DEFAULT_PORT = 8585;
 
@@ -34,6 +41,13 @@ public record Config(
         }
         Objects.requireNonNull(bind, "bind");
         Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(retrySchedule, "retrySchedule");
+        if (webhookConcurrency < 1 || webhookConcurrency > 1024) {
+            throw new IllegalArgumentException("Webhook concurrency must be between 1 and 1024, got " + webhookConcurrency);
+        }
+        if (inlineBodyLimitBytes < 0) {
+            throw new IllegalArgumentException("Inline body limit must not be negative");
+        }
         publicUrl = blankToNull(publicUrl);
         databaseUrl = blankToNull(databaseUrl);
         bootstrapApiKey = blankToNull(bootstrapApiKey);
@@ -41,7 +55,24 @@ public record Config(
 
     /** The defaults of the spec's configuration table. */
     public static Config defaults() {
-        return new Config(DEFAULT_PORT, "0.0.0.0", null, Path.of("data"), null, null, false, false);
+        return new Config(DEFAULT_PORT, "0.0.0.0", null, Path.of("data"), null, null, false, false,
+                RetrySchedule.parse(RetrySchedule.DEFAULT), 16, 64 * 1024);
+    }
+
+    /** Parses sizes such as {@code 64KiB}, {@code 1MiB}, {@code 500B} or a plain byte count. */
+    public static long parseSize(String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\s*(\\d{1,12})\\s*(B|KiB|KB|MiB|MB)?\\s*",
+                java.util.regex.Pattern.CASE_INSENSITIVE).matcher(text);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("Invalid size '" + text + "' (e.g. 64KiB, 1MiB, 500B)");
+        }
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "B" : m.group(2).toUpperCase(java.util.Locale.ROOT);
+        return switch (unit) {
+            case "KIB", "KB" -> n * 1024;
+            case "MIB", "MB" -> n * 1024 * 1024;
+            default -> n;
+        };
     }
 
     public boolean usesPostgres() {

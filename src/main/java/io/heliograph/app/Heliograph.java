@@ -2,7 +2,18 @@ package io.heliograph.app;
 
 import io.heliograph.auth.ApiKeyStore;
 import io.heliograph.auth.CreatedKey;
+import io.heliograph.delivery.BodyLinks;
+import io.heliograph.delivery.DeliveryRoutes;
+import io.heliograph.delivery.DeliveryStore;
 import io.heliograph.delivery.DestinationGuard;
+import io.heliograph.delivery.Dispatcher;
+import io.heliograph.delivery.Outbox;
+import io.heliograph.delivery.Payloads;
+import io.heliograph.delivery.Sender;
+import io.heliograph.ops.Metrics;
+import io.heliograph.store.Dialect;
+import io.heliograph.store.InstallationSecrets;
+import java.util.function.Supplier;
 import io.heliograph.http.AuthFilter;
 import io.heliograph.http.Envelope;
 import io.heliograph.http.ErrorMapping;
@@ -36,12 +47,23 @@ public final class Heliograph implements AutoCloseable {
     /** Helidon's own cap sits above the API's 10 MiB so that the API answers 413 in its envelope. */
     private static final long SERVER_PAYLOAD_CAP = 4 * JsonBodies.MAX_BODY_BYTES;
 
+    static final String USER_AGENT = "Heliograph-Webhooks/" + version();
+
     private final Database database;
     private final WebServer server;
+    private final Dispatcher dispatcher;
+    private final Sender sender;
 
-    private Heliograph(Database database, WebServer server) {
+    private Heliograph(Database database, WebServer server, Dispatcher dispatcher, Sender sender) {
         this.database = database;
         this.server = server;
+        this.dispatcher = dispatcher;
+        this.sender = sender;
+    }
+
+    static String version() {
+        String v = Heliograph.class.getPackage().getImplementationVersion();
+        return v == null ? "0.1.0" : v;
     }
 
     public static Heliograph start(Config config, PrintStream out) {
@@ -57,15 +79,46 @@ public final class Heliograph implements AutoCloseable {
             bootstrapKeys(config, keys, out);
 
             DestinationGuard guard = new DestinationGuard(resolver, config.allowPrivateDestinations(), config.allowHttpDestinations());
-            WebhookService webhooks = new WebhookService(new WebhookStore(database), clock);
+            WebhookStore webhookStore = new WebhookStore(database);
+            WebhookService webhooks = new WebhookService(webhookStore, clock);
             RequestLogStore logs = new RequestLogStore(database);
-            IngestService ingest = new IngestService(database, logs, new LogAssembler(PriceTable.load()), List.of());
+            DeliveryStore deliveries = new DeliveryStore(database);
+            if (database.dialect() == Dialect.SQLITE) {
+                // One process serves a SQLite store: leases left by a crashed run are stale at once.
+                deliveries.releaseEveryLease();
+            }
+            Metrics metrics = new Metrics(() -> {
+                DeliveryStore.Backlog b = deliveries.backlog();
+                double age = b.oldestDueAt() == null ? 0 : Math.max(0, clock.millis() - b.oldestDueAt()) / 1000.0;
+                return new Metrics.Backlog(b.pending(), age);
+            });
+
+            int[] port = {config.port()};
+            Supplier<String> publicUrl = () -> config.publicUrl() != null ? config.publicUrl() : "http://localhost:" + port[0];
+            BodyLinks links = new BodyLinks(publicUrl, InstallationSecrets.get(database, "body-links"), clock);
+            Sender sender = new Sender(guard, USER_AGENT, 1024 * 64, clock);
+            Dispatcher dispatcher = new Dispatcher(deliveries, webhookStore, logs, new Payloads(config.inlineBodyLimitBytes(), links),
+                    sender, config.retrySchedule(), config.webhookConcurrency(), metrics, clock);
+            IngestService ingest = new IngestService(database, logs, new LogAssembler(PriceTable.load()), List.of(
+                    new Outbox(deliveries, clock, dispatcher::wake),
+                    new IngestService.NewLogHook() {
+                        @Override
+                        public void onNewLog(org.jdbi.v3.core.Handle transaction, io.heliograph.ingest.RequestLog log) {
+                        }
+
+                        @Override
+                        public void afterCommit() {
+                            metrics.logIngested();
+                        }
+                    }));
 
             HttpRouting.Builder routing = HttpRouting.builder()
                     .addFilter(new AuthFilter(keys, path -> path.startsWith("/v1/") || IngestRoutes.isLogRoute(path)))
-                    .register(new HealthRoutes(database))
+                    .register(new HealthRoutes(database, metrics))
                     .register(new IngestRoutes(ingest, logs))
+                    .register(DeliveryRoutes.bodies(links, logs))
                     .register("/v1/webhooks", new WebhookRoutes(webhooks, new WebhookInput(guard)))
+                    .register("/v1/webhooks", new DeliveryRoutes(webhooks, deliveries, sender, dispatcher::wake, clock))
                     .any((req, res) -> Envelope.error(res, 404, ErrorMapping.NOT_FOUND));
             ErrorMapping.install(routing);
 
@@ -79,9 +132,11 @@ public final class Heliograph implements AutoCloseable {
                     .routing(routing)
                     .build()
                     .start();
+            port[0] = server.port();
+            dispatcher.start();
             LOG.info("Heliograph listening on http://{}:{} (store: {})", config.bind(), server.port(),
                     database.dialect().name().toLowerCase());
-            return new Heliograph(database, server);
+            return new Heliograph(database, server, dispatcher, sender);
         } catch (RuntimeException e) {
             database.close();
             throw e;
@@ -123,9 +178,12 @@ public final class Heliograph implements AutoCloseable {
         return database;
     }
 
+    /** Stops accepting, lets attempts in flight finish (up to 10 s), gives back the remaining leases, closes the store. */
     @Override
     public void close() {
         server.stop();
+        dispatcher.close();
+        sender.close();
         database.close();
     }
 }

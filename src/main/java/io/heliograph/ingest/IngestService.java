@@ -15,6 +15,10 @@ public final class IngestService {
     @FunctionalInterface
     public interface NewLogHook {
         void onNewLog(Handle transaction, RequestLog log);
+
+        /** Runs after that transaction committed. */
+        default void afterCommit() {
+        }
     }
 
     private final Database database;
@@ -32,11 +36,16 @@ public final class IngestService {
     /** Logs the request (once per id) and answers its id. A repeated id is answered the same, with no new effects. */
     public String log(String orgId, LogInput input) {
         RequestLog log = assembler.assemble(orgId, input);
-        database.jdbi().useTransaction(h -> {
-            if (store.insert(h, log)) {
+        boolean isNew = database.jdbi().inTransaction(h -> {
+            boolean inserted = store.insert(h, log);
+            if (inserted) {
                 hooks.forEach(hook -> hook.onNewLog(h, log));
             }
+            return inserted;
         });
+        if (isNew) {
+            hooks.forEach(NewLogHook::afterCommit);
+        }
         return log.id();
     }
 }

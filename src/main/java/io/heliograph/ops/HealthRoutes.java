@@ -8,18 +8,22 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
-/** {@code /healthz}: the process answers. {@code /readyz}: the store is reachable and takes writes. */
+/** {@code /healthz}: the process answers. {@code /readyz}: the store is reachable and takes writes. {@code /metrics}: Prometheus. */
 public final class HealthRoutes implements HttpService {
     private final Database database;
+    private final Metrics metrics;
 
-    public HealthRoutes(Database database) {
+    public HealthRoutes(Database database, Metrics metrics) {
         this.database = database;
+        this.metrics = metrics;
     }
 
     @Override
     public void routing(HttpRules rules) {
         rules.get("/healthz", this::health)
-                .get("/readyz", this::ready);
+                .get("/readyz", this::ready)
+                .get("/metrics", (req, res) -> res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
+                        .send(metrics.scrape()));
     }
 
     private void health(ServerRequest req, ServerResponse res) {

@@ -26,6 +26,15 @@ public enum Dialect {
         return this == POSTGRESQL ? " FOR UPDATE" : "";
     }
 
+    /**
+     * Appended to the claim query of the delivery dispatcher: on PostgreSQL, rows another process is
+     * claiming are skipped rather than waited for, so several servers share one outbox. SQLite has
+     * one writer at a time, so its claims never overlap.
+     */
+    public String skipLocked(String table) {
+        return this == POSTGRESQL ? " FOR UPDATE OF " + table + " SKIP LOCKED" : "";
+    }
+
     public static Dialect forUrl(String jdbcUrl) {
         if (jdbcUrl.startsWith("jdbc:postgresql:")) {
             return POSTGRESQL;

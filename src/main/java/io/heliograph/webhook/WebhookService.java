@@ -1,5 +1,6 @@
 package io.heliograph.webhook;
 
+import io.heliograph.delivery.DeliveryStore;
 import io.heliograph.http.ApiException;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -53,8 +54,9 @@ public final class WebhookService {
         }).orElseThrow(WebhookService::notFound);
     }
 
+    /** Deletes the webhook and, in the same transaction, cancels its pending deliveries. */
     public void delete(String orgId, String id) {
-        if (!store.delete(orgId, id)) {
+        if (!store.delete(orgId, id, h -> DeliveryStore.cancelPending(h, orgId, id, clock.millis()))) {
             throw notFound();
         }
     }

@@ -100,13 +100,53 @@ public final class WebhookStore {
      * Marks the webhook deleted. The row stays (deliveries keep pointing at it for the record) but no
      * route shows it again. False when the org has no such live webhook.
      */
-    public boolean delete(String orgId, String id) {
-        return jdbi.withHandle(h -> h.createUpdate(
-                        "UPDATE webhooks SET deleted_at = :now WHERE org_id = :org AND id = :id AND deleted_at IS NULL")
-                .bind("now", database.clock().millis())
+    public boolean delete(String orgId, String id, java.util.function.Consumer<Handle> alsoInTransaction) {
+        return jdbi.inTransaction(h -> {
+            boolean deleted = h.createUpdate(
+                            "UPDATE webhooks SET deleted_at = :now WHERE org_id = :org AND id = :id AND deleted_at IS NULL")
+                    .bind("now", database.clock().millis())
+                    .bind("org", orgId)
+                    .bind("id", id)
+                    .execute() == 1;
+            if (deleted) {
+                alsoInTransaction.accept(h);
+            }
+            return deleted;
+        });
+    }
+
+    /** The org's enabled webhooks, read inside the transaction that stores a log (so the outbox sees a consistent set). */
+    public static List<Webhook> enabled(Handle h, String orgId) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM webhooks WHERE org_id = :org AND enabled = TRUE AND deleted_at IS NULL")
                 .bind("org", orgId)
-                .bind("id", id)
-                .execute() == 1);
+                .map(WebhookStore::map)
+                .list();
+    }
+
+    /** A delivery succeeded: the webhook is healthy again. */
+    public static void markHealthy(Handle h, String orgId, String id) {
+        h.createUpdate("UPDATE webhooks SET failing_since = NULL WHERE org_id = :org AND id = :id AND failing_since IS NOT NULL")
+                .bind("org", orgId).bind("id", id).execute();
+    }
+
+    /**
+     * A delivery failed: remembers since when the webhook has failed, and disables it once it has
+     * failed without a single success for {@code disableAfterMillis}.
+     */
+    public static void markFailing(Handle h, String orgId, String id, long now, long disableAfterMillis, String reason) {
+        h.createUpdate("UPDATE webhooks SET failing_since = :now WHERE org_id = :org AND id = :id AND failing_since IS NULL")
+                .bind("now", now).bind("org", orgId).bind("id", id).execute();
+        h.createUpdate("UPDATE webhooks SET enabled = FALSE, disabled_reason = :reason, updated_at = :now "
+                        + "WHERE org_id = :org AND id = :id AND enabled = TRUE AND failing_since <= :threshold")
+                .bind("reason", reason).bind("now", now).bind("org", orgId).bind("id", id)
+                .bind("threshold", now - disableAfterMillis).execute();
+    }
+
+    /** Disables the webhook with a reason Heliograph gives (e.g. the destination answered 410). */
+    public static void disable(Handle h, String orgId, String id, String reason, long now) {
+        h.createUpdate("UPDATE webhooks SET enabled = FALSE, disabled_reason = :reason, updated_at = :now "
+                        + "WHERE org_id = :org AND id = :id AND enabled = TRUE")
+                .bind("reason", reason).bind("now", now).bind("org", orgId).bind("id", id).execute();
     }
 
     private static Optional<Webhook> find(Handle h, String orgId, String id, String lock) {

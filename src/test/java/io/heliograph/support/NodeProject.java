@@ -49,7 +49,14 @@ public final class NodeProject {
 
     /** Runs {@code node <script>} with {@code env}; its exit code and output. */
     public Result node(String script, Map<String, String> env) {
-        return exec(List.of("node", script), env, 120);
+        return node(env, script);
+    }
+
+    /** Runs {@code node <script> <args…>} with {@code env}. */
+    public Result node(Map<String, String> env, String script, String... args) {
+        List<String> command = new java.util.ArrayList<>(List.of("node", script));
+        command.addAll(List.of(args));
+        return exec(command, env, 120);
     }
 
     public record Result(int exit, String out, String err) {

@@ -3,6 +3,7 @@ package io.heliograph.support;
 import io.heliograph.app.Config;
 import io.heliograph.app.Heliograph;
 import io.heliograph.auth.ApiKeyStore;
+import io.heliograph.delivery.RetrySchedule;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -27,11 +28,19 @@ public final class TestServer implements AutoCloseable {
     private final boolean allowPrivate;
     private final boolean allowHttp;
     private final String bootstrapKey;
+    private final String retrySchedule;
+    private final int webhookConcurrency;
+    private final long inlineBodyLimit;
     private final ByteArrayOutputStream output = new ByteArrayOutputStream();
+    private final boolean ownsPostgres;
     private Heliograph heliograph;
 
-    private TestServer(StoreKind kind, FakeResolver resolver, boolean allowPrivate, boolean allowHttp, String bootstrapKey) {
+    private TestServer(StoreKind kind, FakeResolver resolver, boolean allowPrivate, boolean allowHttp, String bootstrapKey,
+            String retrySchedule, int webhookConcurrency, long inlineBodyLimit, PostgresDatabase sharedPostgres) {
         this.kind = kind;
+        this.retrySchedule = retrySchedule;
+        this.webhookConcurrency = webhookConcurrency;
+        this.inlineBodyLimit = inlineBodyLimit;
         this.resolver = resolver;
         this.allowPrivate = allowPrivate;
         this.allowHttp = allowHttp;
@@ -41,7 +50,8 @@ public final class TestServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        this.postgres = kind == StoreKind.POSTGRES ? PostgresDatabase.create() : null;
+        this.ownsPostgres = sharedPostgres == null;
+        this.postgres = kind != StoreKind.POSTGRES ? null : sharedPostgres != null ? sharedPostgres : PostgresDatabase.create();
     }
 
     public static TestServer start(StoreKind kind) {
@@ -58,8 +68,25 @@ public final class TestServer implements AutoCloseable {
             heliograph.close();
         }
         Config config = new Config(0, "127.0.0.1", null, dataDir, postgres == null ? null : postgres.jdbcUrl(),
-                bootstrapKey, allowPrivate, allowHttp);
+                bootstrapKey, allowPrivate, allowHttp, RetrySchedule.parse(retrySchedule), webhookConcurrency, inlineBodyLimit);
         heliograph = Heliograph.start(config, resolver, new PrintStream(output, true, StandardCharsets.UTF_8));
+        return this;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public String jdbcUrl() {
+        return postgres == null ? null : postgres.jdbcUrl();
+    }
+
+    /** Stops the in-process server but keeps its store, for server processes of its own to use. */
+    public TestServer stopServer() {
+        if (heliograph != null) {
+            heliograph.close();
+            heliograph = null;
+        }
         return this;
     }
 
@@ -106,7 +133,7 @@ public final class TestServer implements AutoCloseable {
         if (heliograph != null) {
             heliograph.close();
         }
-        if (postgres != null) {
+        if (postgres != null && ownsPostgres) {
             postgres.close();
         }
         try (Stream<Path> files = Files.walk(dataDir)) {
@@ -122,6 +149,10 @@ public final class TestServer implements AutoCloseable {
         private boolean allowPrivate;
         private boolean allowHttp;
         private String bootstrapKey = BOOTSTRAP_KEY;
+        private String retrySchedule = "1s,1s,1s";
+        private int webhookConcurrency = 16;
+        private long inlineBodyLimit = 64 * 1024;
+        private PostgresDatabase sharedPostgres;
 
         private Builder(StoreKind kind) {
             this.kind = kind;
@@ -147,8 +178,37 @@ public final class TestServer implements AutoCloseable {
             return this;
         }
 
+        public Builder retrySchedule(String value) {
+            retrySchedule = value;
+            return this;
+        }
+
+        public Builder webhookConcurrency(int value) {
+            webhookConcurrency = value;
+            return this;
+        }
+
+        public Builder inlineBodyLimit(long value) {
+            inlineBodyLimit = value;
+            return this;
+        }
+
+        /** A second server on the same PostgreSQL database (the first one owns and drops it). */
+        public Builder sharing(TestServer other) {
+            sharedPostgres = other.postgres;
+            return this;
+        }
+
+        /** Receivers in tests are plain-http servers on loopback. */
+        public Builder loopbackReceivers() {
+            allowPrivate = true;
+            allowHttp = true;
+            return this;
+        }
+
         public TestServer start() {
-            TestServer server = new TestServer(kind, resolver, allowPrivate, allowHttp, bootstrapKey);
+            TestServer server = new TestServer(kind, resolver, allowPrivate, allowHttp, bootstrapKey, retrySchedule,
+                    webhookConcurrency, inlineBodyLimit, sharedPostgres);
             try {
                 return server.restart();
             } catch (RuntimeException e) {

@@ -1,0 +1,207 @@
+package io.heliograph.delivery;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
+import io.heliograph.http.ApiException;
+import io.heliograph.http.AuthFilter;
+import io.heliograph.http.Envelope;
+import io.heliograph.http.IsoTime;
+import io.heliograph.http.Json;
+import io.heliograph.http.JsonBodies;
+import io.heliograph.http.PageRequest;
+import io.heliograph.http.PathIds;
+import io.heliograph.ingest.RequestLog;
+import io.heliograph.ingest.RequestLogStore;
+import io.heliograph.webhook.Webhook;
+import io.heliograph.webhook.WebhookService;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * A webhook's deliveries: the log of attempts, retrying one, recovering the failed ones, sending a
+ * test, per-webhook stats — and the signed body links that payloads point to.
+ */
+public final class DeliveryRoutes implements HttpService {
+    static final String DELIVERY_NOT_FOUND = "Delivery not found";
+    static final String BAD_SINCE = "since must be an ISO-8601 time such as 2026-01-15T10:30:00.000Z";
+    private static final Pattern DELIVERY_ID = Pattern.compile("msg_[0-9a-f]{32}");
+
+    private final WebhookService webhooks;
+    private final DeliveryStore deliveries;
+    private final Sender sender;
+    private final Runnable wake;
+    private final Clock clock;
+
+    public DeliveryRoutes(WebhookService webhooks, DeliveryStore deliveries, Sender sender, Runnable wake, Clock clock) {
+        this.webhooks = webhooks;
+        this.deliveries = deliveries;
+        this.sender = sender;
+        this.wake = wake;
+        this.clock = clock;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.post("/{id}/test", this::test)
+                .get("/{id}/deliveries", this::list)
+                .post("/{id}/deliveries/{deliveryId}/retry", this::retry)
+                .post("/{id}/recover", this::recover)
+                .get("/{id}/stats", this::stats);
+    }
+
+    private Webhook webhook(ServerRequest req) {
+        return webhooks.get(AuthFilter.caller(req).orgId(), PathIds.uuid(req, "id", WebhookService.NOT_FOUND));
+    }
+
+    private void test(ServerRequest req, ServerResponse res) {
+        Webhook webhook = webhook(req);
+        long now = clock.millis();
+        byte[] body = Payloads.sample(webhook, now);
+        String id = "msg_test" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 24);
+        Sender.Result result = sender.send(webhook.destination(), Dispatcher.headers(webhook, id, body, now), body);
+        ObjectNode data = Json.object();
+        data.put("success", result.succeeded());
+        data.put("status_code", result.statusCode());
+        data.put("latency_ms", result.latencyMs());
+        data.put("message", result.succeeded() ? "Delivered (HTTP " + result.statusCode() + ")"
+                : result.statusCode() != null ? "Destination answered HTTP " + result.statusCode() : result.error());
+        Envelope.ok(res, data);
+    }
+
+    private void list(ServerRequest req, ServerResponse res) {
+        Webhook webhook = webhook(req);
+        Optional<DeliveryStatus> status = req.query().first("status").asOptional().filter(s -> !s.isEmpty())
+                .map(s -> DeliveryStatus.parse(s).orElseThrow(() ->
+                        ApiException.badRequest("status must be one of pending, delivered, failed, cancelled")));
+        DeliveryStore.Page page = deliveries.page(webhook.orgId(), webhook.id(), status, PageRequest.of(req));
+        ObjectNode data = Json.object();
+        ArrayNode items = data.putArray("items");
+        page.items().forEach(d -> items.add(json(d)));
+        data.put("next_cursor", page.nextCursor());
+        Envelope.ok(res, data);
+    }
+
+    private void retry(ServerRequest req, ServerResponse res) {
+        Webhook webhook = webhook(req);
+        String id = req.path().pathParameters().first("deliveryId").orElse("");
+        if (!DELIVERY_ID.matcher(id).matches()) {
+            throw ApiException.notFound(DELIVERY_NOT_FOUND);
+        }
+        Delivery delivery = deliveries.retryNow(webhook.orgId(), webhook.id(), id)
+                .orElseThrow(() -> ApiException.notFound(DELIVERY_NOT_FOUND));
+        wake.run();
+        Envelope.ok(res, json(delivery));
+    }
+
+    private void recover(ServerRequest req, ServerResponse res) {
+        Webhook webhook = webhook(req);
+        JsonNode body = JsonBodies.read(req);
+        JsonNode since = body.isObject() ? body.get("since") : null;
+        if (since == null || !since.isTextual()) {
+            throw ApiException.badRequest(BAD_SINCE);
+        }
+        long sinceMillis;
+        try {
+            sinceMillis = DateTimeFormatter.ISO_OFFSET_DATE_TIME.parse(since.textValue(), Instant::from).toEpochMilli();
+        } catch (DateTimeParseException | ArithmeticException e) {
+            throw ApiException.badRequest(BAD_SINCE);
+        }
+        int count = deliveries.recover(webhook.orgId(), webhook.id(), sinceMillis);
+        wake.run();
+        Envelope.ok(res, Json.object().put("count", count));
+    }
+
+    private void stats(ServerRequest req, ServerResponse res) {
+        Webhook webhook = webhook(req);
+        long now = clock.millis();
+        List<Attempt> day = deliveries.attemptsSince(webhook.orgId(), webhook.id(), now - Duration.ofDays(1).toMillis());
+        long hourStart = now - Duration.ofHours(1).toMillis();
+        ObjectNode data = Json.object();
+        data.set("last_hour", window(day.stream().filter(a -> a.attemptedAt() >= hourStart).toList()));
+        data.set("last_day", window(day));
+        Envelope.ok(res, data);
+    }
+
+    static ObjectNode window(List<Attempt> attempts) {
+        long[] latencies = attempts.stream().mapToLong(Attempt::latencyMs).sorted().toArray();
+        long successes = attempts.stream().filter(Attempt::succeeded).count();
+        ObjectNode node = Json.object();
+        node.put("attempts", attempts.size());
+        node.put("successes", successes);
+        node.put("failures", attempts.size() - successes);
+        node.put("p50_latency_ms", percentile(latencies, 0.50));
+        node.put("p99_latency_ms", percentile(latencies, 0.99));
+        return node;
+    }
+
+    /** Nearest-rank percentile; null when there is nothing to rank. */
+    static Long percentile(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return null;
+        }
+        int rank = (int) Math.ceil(p * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    }
+
+    static ObjectNode json(Delivery d) {
+        ObjectNode node = Json.object();
+        node.put("id", d.id());
+        node.put("request_id", d.requestId());
+        node.put("status", d.status().wire());
+        node.put("attempts_count", d.attemptsCount());
+        node.put("next_attempt_at", d.status() == DeliveryStatus.PENDING && d.nextAttemptAt() != null
+                ? IsoTime.format(d.nextAttemptAt()) : null);
+        node.put("created_at", IsoTime.format(d.createdAt()));
+        ArrayNode attempts = node.putArray("attempts");
+        for (Attempt a : d.attempts()) {
+            ObjectNode attempt = attempts.addObject();
+            attempt.put("attempt", a.number());
+            attempt.put("attempted_at", IsoTime.format(a.attemptedAt()));
+            attempt.put("status_code", a.statusCode());
+            attempt.put("latency_ms", a.latencyMs());
+            attempt.put("error", a.error());
+            attempt.put("response_body", a.responseBody());
+        }
+        return node;
+    }
+
+    /** {@code GET /bodies/{requestId}?org=&expires=&signature=}: a log's whole bodies, for holders of a signed link. */
+    public static HttpService bodies(BodyLinks links, RequestLogStore logs) {
+        return rules -> rules.get("/bodies/{requestId}", (req, res) -> {
+            String requestId = PathIds.uuid(req, "requestId", "Link invalid or expired");
+            String org = req.query().first("org").orElse("");
+            String signature = req.query().first("signature").orElse("");
+            long expires;
+            try {
+                expires = Long.parseLong(req.query().first("expires").orElse(""));
+            } catch (NumberFormatException e) {
+                throw ApiException.of(403, "Link invalid or expired");
+            }
+            if (!links.valid(org, requestId, expires, signature)) {
+                throw ApiException.of(403, "Link invalid or expired");
+            }
+            RequestLog log = logs.find(org, requestId).orElseThrow(() -> ApiException.notFound("Request not found"));
+            ObjectNode data = Json.object();
+            data.put("request_id", log.id());
+            data.putRawValue("request", new RawValue(log.requestBody()));
+            if (log.responseBody() == null) {
+                data.putNull("response");
+            } else {
+                data.putRawValue("response", new RawValue(log.responseBody()));
+            }
+            Envelope.ok(res, data);
+        });
+    }
+}

@@ -1,0 +1,240 @@
+package io.heliograph.delivery;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+
+/**
+ * Sends one webhook request and reports what happened. Every connection is opened through the
+ * destination guard (Jetty's resolver hook), to exactly the addresses it approved, so a name that
+ * re-resolves to a private address between check and connect (DNS rebinding) cannot get through.
+ * Redirects are not followed; no proxy is used.
+ */
+public final class Sender implements AutoCloseable {
+    public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    public static final Duration TOTAL_TIMEOUT = Duration.ofSeconds(15);
+    /** At most this much of an answer is read; the rest is cut off. */
+    static final int MAX_RESPONSE_BYTES = 1024 * 1024;
+    /** This much of an answer is kept with the attempt. */
+    static final int KEPT_RESPONSE_BYTES = 4096;
+
+    /** What one request came to. {@code statusCode} is null when no answer arrived. */
+    public record Result(Integer statusCode, long latencyMs, String error, String responseBody, Optional<Duration> retryAfter) {
+        public boolean succeeded() {
+            return statusCode != null && statusCode >= 200 && statusCode < 300;
+        }
+    }
+
+    private final HttpClient client;
+    private final DestinationGuard guard;
+    private final Clock clock;
+
+    public Sender(DestinationGuard guard, String userAgent, int maxConnectionsPerOrigin, Clock clock) {
+        this.guard = guard;
+        this.clock = clock;
+        this.client = new HttpClient();
+        client.setFollowRedirects(false);
+        client.setConnectTimeout(CONNECT_TIMEOUT.toMillis());
+        client.setIdleTimeout(60_000);
+        // Per-webhook caps bind first: many webhooks may share one host.
+        client.setMaxConnectionsPerDestination(maxConnectionsPerOrigin);
+        client.setMaxRequestsQueuedPerDestination(1_000_000);
+        client.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, userAgent));
+        client.setSocketAddressResolver((host, port, context, promise) -> {
+            try {
+                List<InetSocketAddress> addresses = guard.resolveHostForSend(host).stream()
+                        .map(a -> new InetSocketAddress(a, port)).toList();
+                promise.succeeded(addresses);
+            } catch (RuntimeException e) {
+                promise.failed(e);
+            }
+        });
+        try {
+            client.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not start the HTTP client", e);
+        }
+    }
+
+    public Result send(String url, Map<String, String> headers, byte[] body) {
+        long start = System.nanoTime();
+        URI uri;
+        try {
+            Destination destination = Destination.parse(url);
+            guard.resolveForSend(destination);
+            uri = target(url, destination);
+        } catch (DestinationGuard.RefusedDestinationException e) {
+            return new Result(null, 0, e.getMessage(), null, Optional.empty());
+        } catch (IllegalArgumentException e) {
+            return new Result(null, 0, DestinationGuard.INVALID_URL, null, Optional.empty());
+        }
+        Capture capture = new Capture();
+        client.newRequest(uri)
+                .method(HttpMethod.POST)
+                .timeout(TOTAL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .headers(h -> headers.forEach(h::put))
+                .body(new BytesRequestContent("application/json", body))
+                .send(capture);
+        org.eclipse.jetty.client.Result result;
+        try {
+            result = capture.done.get(TOTAL_TIMEOUT.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return new Result(null, millisSince(start), "Timed out after " + TOTAL_TIMEOUT.toSeconds() + " s", null, Optional.empty());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Result(null, millisSince(start), "Interrupted", null, Optional.empty());
+        } catch (Exception e) {
+            return new Result(null, millisSince(start), describe(e), null, Optional.empty());
+        }
+        long latency = millisSince(start);
+        Response response = result.getResponse();
+        boolean answered = capture.status > 0;
+        Throwable failure = result.getFailure();
+        if (!answered) {
+            return new Result(null, latency, describe(failure), null, Optional.empty());
+        }
+        String kept = capture.kept();
+        String error = failure == null || failure instanceof BodyTooLarge ? null : describe(failure);
+        if (capture.tooLarge) {
+            error = "Answer longer than " + MAX_RESPONSE_BYTES + " bytes; cut off";
+        }
+        return new Result(capture.status, latency, error, kept, retryAfter(response));
+    }
+
+    /** The URL with the host the guard checked (canonical form), so the resolver hook sees that host. */
+    private static URI target(String url, Destination d) {
+        URI original = URI.create(url.trim());
+        String host = d.host().contains(":") ? "[" + d.host() + "]" : d.host();
+        String path = original.getRawPath() == null || original.getRawPath().isEmpty() ? "/" : original.getRawPath();
+        String query = original.getRawQuery() == null ? "" : "?" + original.getRawQuery();
+        return URI.create(d.scheme() + "://" + host + ":" + d.port() + path + query);
+    }
+
+    private Optional<Duration> retryAfter(Response response) {
+        if (response == null) {
+            return Optional.empty();
+        }
+        int status = response.getStatus();
+        if (status != 429 && status != 503) {
+            return Optional.empty();
+        }
+        String value = response.getHeaders().get(HttpHeader.RETRY_AFTER);
+        return parseRetryAfter(value, clock);
+    }
+
+    /** {@code Retry-After}: delay seconds or an HTTP date. */
+    static Optional<Duration> parseRetryAfter(String value, Clock clock) {
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        String v = value.trim();
+        try {
+            long seconds = Long.parseLong(v);
+            return seconds < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(Math.min(seconds, 10L * 365 * 86400)));
+        } catch (NumberFormatException e) {
+            try {
+                long at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
+                return Optional.of(Duration.ofMillis(Math.max(0, at - clock.millis())));
+            } catch (RuntimeException unparseable) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    private static String describe(Throwable t) {
+        Throwable cause = t;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            if (cause instanceof DestinationGuard.RefusedDestinationException) {
+                break;
+            }
+            cause = cause.getCause();
+        }
+        if (cause instanceof DestinationGuard.RefusedDestinationException) {
+            return cause.getMessage();
+        }
+        if (cause instanceof TimeoutException || (cause.getMessage() != null && cause.getMessage().contains("timeout"))) {
+            return "Timed out: " + cause.getMessage();
+        }
+        if (cause instanceof ConnectException) {
+            return "Connection refused";
+        }
+        String message = cause.getMessage();
+        return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+
+    private static long millisSince(long startNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.stop();
+        } catch (Exception e) {
+            // shutting down anyway
+        }
+    }
+
+    private static final class BodyTooLarge extends IOException {
+        BodyTooLarge() {
+            super("answer too large", null);
+        }
+    }
+
+    /** Keeps the status, the first 4 KiB of the answer, and cuts the answer off past 1 MiB. */
+    private static final class Capture implements Response.Listener {
+        final CompletableFuture<org.eclipse.jetty.client.Result> done = new CompletableFuture<>();
+        final ByteBuffer kept = ByteBuffer.allocate(KEPT_RESPONSE_BYTES);
+        volatile int status;
+        long read;
+        boolean tooLarge;
+
+        @Override
+        public void onHeaders(Response response) {
+            status = response.getStatus();
+        }
+
+        @Override
+        public void onContent(Response response, ByteBuffer content) {
+            read += content.remaining();
+            ByteBuffer slice = content.slice();
+            if (kept.hasRemaining()) {
+                slice.limit(Math.min(slice.remaining(), kept.remaining()));
+                kept.put(slice);
+            }
+            if (read > MAX_RESPONSE_BYTES && !tooLarge) {
+                tooLarge = true;
+                response.abort(new BodyTooLarge());
+            }
+        }
+
+        @Override
+        public void onComplete(org.eclipse.jetty.client.Result result) {
+            done.complete(result);
+        }
+
+        String kept() {
+            // PostgreSQL cannot store NUL; a binary answer is kept with it replaced.
+            return new String(kept.array(), 0, kept.position(), StandardCharsets.UTF_8).replace('\u0000', '\uFFFD');
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package io.heliograph.ops;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The service's Prometheus metrics. No label names an organization, a webhook or a destination:
+ * per-webhook figures are read through the authenticated API instead.
+ */
+public final class Metrics {
+    /** A snapshot of the outbox: pending deliveries and the age of the oldest due one. */
+    public record Backlog(long pending, double oldestAgeSeconds) {
+    }
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Counter logsIngested;
+    private final Counter delivered;
+    private final Counter retrying;
+    private final Counter failed;
+    private final Timer attemptLatency;
+    private final Supplier<Backlog> backlogSource;
+    private volatile Backlog backlog = new Backlog(0, 0);
+    private volatile long backlogReadAt;
+
+    public Metrics(Supplier<Backlog> backlogSource) {
+        this.backlogSource = backlogSource;
+        logsIngested = Counter.builder("heliograph_logs_ingested").description("Request logs stored").register(registry);
+        delivered = outcome("delivered");
+        retrying = outcome("retrying");
+        failed = outcome("failed");
+        attemptLatency = Timer.builder("heliograph_delivery_attempt")
+                .description("Time from sending a webhook request to its answer (or failure)")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(20))
+                .register(registry);
+        Gauge.builder("heliograph_deliveries_pending", this, m -> m.backlog().pending())
+                .description("Deliveries waiting for an attempt").register(registry);
+        Gauge.builder("heliograph_deliveries_oldest_pending_age_seconds", this, m -> m.backlog().oldestAgeSeconds())
+                .description("How long the oldest due delivery has waited").register(registry);
+    }
+
+    private Counter outcome(String outcome) {
+        return Counter.builder("heliograph_delivery_attempts").tag("outcome", outcome)
+                .description("Delivery attempts by outcome: delivered, retrying (failed, will retry), failed (schedule exhausted)")
+                .register(registry);
+    }
+
+    public void logIngested() {
+        logsIngested.increment();
+    }
+
+    public void attempt(String outcome, long latencyMs) {
+        attemptLatency.record(latencyMs, TimeUnit.MILLISECONDS);
+        switch (outcome) {
+            case "delivered" -> delivered.increment();
+            case "retrying" -> retrying.increment();
+            default -> failed.increment();
+        }
+    }
+
+    /** The outbox is read at most once a second, however often Prometheus scrapes. */
+    private Backlog backlog() {
+        long now = System.currentTimeMillis();
+        if (now - backlogReadAt > 1000) {
+            try {
+                backlog = backlogSource.get();
+            } catch (RuntimeException e) {
+                // the store is down: keep the last figures; /readyz says what is wrong
+            }
+            backlogReadAt = now;
+        }
+        return backlog;
+    }
+
+    public String scrape() {
+        return registry.scrape();
+    }
+}

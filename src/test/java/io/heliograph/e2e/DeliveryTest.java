@@ -1,0 +1,389 @@
+package io.heliograph.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.heliograph.delivery.JsJson;
+import io.heliograph.delivery.Matching;
+import io.heliograph.support.Api;
+import io.heliograph.support.Receiver;
+import io.heliograph.support.StoreKind;
+import io.heliograph.support.TestServer;
+import io.heliograph.support.Webhooks;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import mockwebserver3.MockResponse;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Logged requests reach real local receivers, signed, retried and recorded — on each store. */
+@ParameterizedClass(name = "{0}")
+@EnumSource(StoreKind.class)
+class DeliveryTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Parameter
+    StoreKind store;
+
+    static TestServer server;
+
+    @BeforeParameterizedClassInvocation
+    static void start(StoreKind store) {
+        server = TestServer.builder(store).loopbackReceivers().retrySchedule("1s,1s,1s").inlineBodyLimit(2048).start();
+    }
+
+    @AfterParameterizedClassInvocation
+    static void stop() {
+        server.close();
+    }
+
+    /** Each test gets its own organization, so webhooks of other tests never receive its logs. */
+    private static Api freshOrg() {
+        return server.apiForNewKey("org-" + UUID.randomUUID());
+    }
+
+    private static String log(Api api, String model, String environment) {
+        String id = UUID.randomUUID().toString();
+        Api.Response r = api.post("/v1/request/log", Webhooks.log(id, model, environment));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return id;
+    }
+
+    private static JsonNode body(Receiver.Received r) {
+        try {
+            return JSON.readTree(r.body());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void aLoggedRequestArrivesSignedInBothSchemes() {
+        Api api = freshOrg();
+        try (Receiver receiver = new Receiver()) {
+            JsonNode webhook = Webhooks.create(api, receiver.url(), "{}", true);
+            long before = System.currentTimeMillis() / 1000;
+            String requestId = log(api, "gpt-4o", "prod");
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> receiver.received().size() == 1);
+            Receiver.Received r = receiver.received().get(0);
+            String hmacKey = webhook.get("hmac_key").asText();
+            assertThat(r.header("Content-Type")).startsWith("application/json");
+            assertThat(r.header("User-Agent")).startsWith("Heliograph-Webhooks/");
+            assertThat(r.header("X-Helicone-Signature")).isEqualTo(Webhooks.heliconeSignature(r.body(), hmacKey));
+            assertThat(r.header("Helicone-Signature")).isEqualTo(r.header("X-Helicone-Signature"));
+            assertThat(r.header("webhook-id")).matches("msg_[0-9a-f]{32}");
+            assertThat(Long.parseLong(r.header("webhook-timestamp"))).isBetween(before - 1, before + 30);
+            assertThat(r.header("webhook-signature")).isEqualTo(Webhooks.standardSignature(webhook.get("signing_secret").asText(),
+                    r.header("webhook-id"), r.header("webhook-timestamp"), r.body()));
+            // Receivers written from Helicone's docs re-serialise the parsed body: it must be JavaScript's own form.
+            assertThat(r.text()).isEqualTo(JsJson.canonical(r.text()));
+
+            JsonNode payload = body(r);
+            assertThat(payload.get("request_id").asText()).isEqualTo(requestId);
+            assertThat(payload.get("model").asText()).isEqualTo("gpt-4o");
+            assertThat(payload.get("provider").asText()).isEqualTo("OPENAI");
+            assertThat(payload.get("user_id").asText()).isEqualTo("user_123");
+            assertThat(payload.get("created_at").asText()).isEqualTo("2026-01-15T10:30:00.000Z");
+            assertThat(payload.get("status").asInt()).isEqualTo(200);
+            assertThat(payload.get("properties").toString()).isEqualTo("{\"environment\":\"prod\",\"user_id\":\"user_123\"}");
+            assertThat(r.text()).contains(
+                    "\"metadata\":{\"promptTokens\":13,\"completionTokens\":17,\"totalTokens\":30,\"latencyMs\":930,\"cost\":0.0002025}");
+            assertThat(r.text()).contains("\"temperature\":1}");
+            assertThat(payload.get("response").get("choices").get(0).get("message").get("content").asText()).isEqualTo("yo");
+            assertThat(payload.get("request_response_url").asText()).startsWith(server.baseUrl().replace("127.0.0.1", "localhost") + "/bodies/");
+
+            String id = webhook.get("id").asText();
+            await().atMost(Duration.ofSeconds(5)).until(() ->
+                    "delivered".equals(api.get("/v1/webhooks/" + id + "/deliveries").data().get("items").get(0).get("status").asText()));
+            JsonNode delivery = api.get("/v1/webhooks/" + id + "/deliveries").data().get("items").get(0);
+            assertThat(delivery.get("id").asText()).isEqualTo(r.header("webhook-id"));
+            assertThat(delivery.get("request_id").asText()).isEqualTo(requestId);
+            assertThat(delivery.get("attempts_count").asInt()).isEqualTo(1);
+            assertThat(delivery.get("next_attempt_at").isNull()).isTrue();
+            assertThat(delivery.get("attempts").get(0).get("status_code").asInt()).isEqualTo(200);
+            assertThat(delivery.get("attempts").get(0).get("response_body").asText()).isEqualTo("ok");
+        }
+    }
+
+    @Test
+    void filtersAndIncludeDataDecideWhatIsSent() {
+        Api api = freshOrg();
+        try (Receiver prod = new Receiver(); Receiver lean = new Receiver()) {
+            Webhooks.create(api, prod.url(), "{\"propertyFilters\":[{\"key\":\"environment\",\"value\":\"prod\"},"
+                    + "{\"key\":\"model\",\"value\":\"gpt-4o\"}]}", true);
+            Webhooks.create(api, lean.url(), "{}", false);
+            String match = log(api, "gpt-4o", "prod");
+            log(api, "gpt-4o", "staging");
+            log(api, "gpt-4o-mini", "prod");
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> lean.received().size() == 3);
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> prod.received().size() == 1);
+            assertThat(body(prod.received().get(0)).get("request_id").asText()).isEqualTo(match);
+            for (Receiver.Received r : lean.received()) {
+                JsonNode payload = body(r);
+                assertThat(payload.has("request")).isFalse();
+                assertThat(payload.has("response")).isFalse();
+                assertThat(payload.has("request_response_url")).isFalse();
+                assertThat(payload.has("metadata")).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void bodiesOverTheInlineLimitAreLeftOutAndTheLinkServesThemWhole() throws Exception {
+        Api api = freshOrg();
+        try (Receiver receiver = new Receiver()) {
+            Webhooks.create(api, receiver.url(), "{}", true);
+            String big = "z".repeat(5000);
+            String id = UUID.randomUUID().toString();
+            assertThat(api.post("/v1/request/log", Webhooks.log(id, "gpt-4o", "prod").replace("\"content\":\"hi\"",
+                    "\"content\":\"" + big + "\"")).status()).isEqualTo(200);
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> receiver.received().size() == 1);
+            JsonNode payload = body(receiver.received().get(0));
+            assertThat(payload.get("request_truncated").asBoolean()).isTrue();
+            assertThat(payload.has("request")).isFalse();
+            assertThat(payload.get("response").isObject()).isTrue();
+            String link = payload.get("request_response_url").asText();
+
+            HttpResponse<String> bodies = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(link)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(bodies.statusCode()).isEqualTo(200);
+            JsonNode data = JSON.readTree(bodies.body()).get("data");
+            assertThat(data.get("request").get("messages").get(0).get("content").asText()).isEqualTo(big);
+            HttpResponse<String> forged = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(link.replaceAll("signature=[0-9a-f]{4}", "signature=0000"))).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(forged.statusCode()).isEqualTo(403);
+        }
+    }
+
+    @Test
+    void aReceiverThatFailsTwiceThenSucceedsGetsThreeAttemptsRecorded() {
+        Api api = freshOrg();
+        AtomicInteger calls = new AtomicInteger();
+        try (Receiver receiver = new Receiver().answering(r -> Receiver.status(calls.incrementAndGet() <= 2 ? 500 : 200))) {
+            String webhookId = Webhooks.create(api, receiver.url(), "{}", true).get("id").asText();
+            log(api, "gpt-4o", "prod");
+
+            await().atMost(Duration.ofSeconds(15)).until(() -> receiver.received().size() == 3);
+            List<Receiver.Received> got = receiver.received();
+            assertThat(got.stream().map(r -> r.header("webhook-id")).distinct()).hasSize(1);
+            assertThat(got.get(2).receivedAtMillis() - got.get(0).receivedAtMillis()).isGreaterThanOrEqualTo(1500);
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+                JsonNode d = api.get("/v1/webhooks/" + webhookId + "/deliveries").data().get("items").get(0);
+                assertThat(d.get("status").asText()).isEqualTo("delivered");
+                assertThat(d.get("attempts_count").asInt()).isEqualTo(3);
+                assertThat(d.get("attempts").findValuesAsText("status_code")).containsExactly("500", "500", "200");
+            });
+        }
+    }
+
+    @Test
+    void exhaustingTheScheduleFailsTheDeliveryAndRecoverAndRetryQueueItAgain() {
+        Api api = freshOrg();
+        AtomicInteger calls = new AtomicInteger();
+        try (Receiver receiver = new Receiver().answering(r -> Receiver.status(calls.incrementAndGet() <= 4 ? 503 : 200))) {
+            String webhookId = Webhooks.create(api, receiver.url(), "{}", true).get("id").asText();
+            String path = "/v1/webhooks/" + webhookId;
+            Instant since = Instant.now().minusSeconds(60);
+            log(api, "gpt-4o", "prod");
+
+            await().atMost(Duration.ofSeconds(20)).until(() ->
+                    api.get(path + "/deliveries?status=failed").data().get("items").size() == 1);
+            assertThat(receiver.received()).hasSize(4);
+            assertThat(api.get(path + "/deliveries?status=pending").data().get("items")).isEmpty();
+
+            Api.Response recovered = api.post(path + "/recover", "{\"since\":\"" + since + "\"}");
+            assertThat(recovered.data().get("count").asInt()).isEqualTo(1);
+            await().atMost(Duration.ofSeconds(10)).until(() ->
+                    api.get(path + "/deliveries?status=delivered").data().get("items").size() == 1);
+
+            String deliveryId = api.get(path + "/deliveries").data().get("items").get(0).get("id").asText();
+            Api.Response retried = api.post(path + "/deliveries/" + deliveryId + "/retry", null);
+            assertThat(retried.status()).isEqualTo(200);
+            assertThat(retried.data().get("id").asText()).isEqualTo(deliveryId);
+            await().atMost(Duration.ofSeconds(10)).until(() -> receiver.received().size() == 6);
+
+            assertThat(api.post(path + "/deliveries/msg_00000000000000000000000000000000/retry", null).status()).isEqualTo(404);
+            assertThat(api.post(path + "/deliveries/nope/retry", null).status()).isEqualTo(404);
+            assertThat(api.post(path + "/recover", "{\"since\":\"yesterday\"}").error())
+                    .isEqualTo("since must be an ISO-8601 time such as 2026-01-15T10:30:00.000Z");
+            assertThat(api.get(path + "/deliveries?status=bogus").status()).isEqualTo(400);
+        }
+    }
+
+    @Test
+    void gone410DisablesTheWebhookAndEnablingResumesPendingDeliveries() {
+        Api api = freshOrg();
+        AtomicInteger calls = new AtomicInteger();
+        try (Receiver receiver = new Receiver().answering(r -> Receiver.status(calls.incrementAndGet() == 1 ? 410 : 200))) {
+            String webhookId = Webhooks.create(api, receiver.url(), "{}", true).get("id").asText();
+            String path = "/v1/webhooks/" + webhookId;
+            log(api, "gpt-4o", "prod");
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> !api.get(path).data().get("enabled").asBoolean());
+            assertThat(api.get(path).data().get("disabled_reason").asText()).isEqualTo("Destination answered 410 Gone");
+            assertThat(api.get(path + "/deliveries").data().get("items").get(0).get("status").asText()).isEqualTo("failed");
+
+            log(api, "gpt-4o", "prod"); // disabled: creates no delivery
+            assertThat(api.get(path + "/deliveries").data().get("items")).hasSize(1);
+
+            assertThat(api.patch(path, "{\"enabled\":true}").data().get("disabled_reason").isNull()).isTrue();
+            log(api, "gpt-4o", "prod");
+            await().atMost(Duration.ofSeconds(10)).until(() -> receiver.received().size() == 2);
+        }
+    }
+
+    @Test
+    void pendingDeliveriesWaitWhileDisabledAndDeleteCancelsThem() {
+        Api api = freshOrg();
+        try (Receiver receiver = new Receiver().answering(r -> Receiver.status(500))) {
+            String webhookId = Webhooks.create(api, receiver.url(), "{}", true).get("id").asText();
+            String path = "/v1/webhooks/" + webhookId;
+            log(api, "gpt-4o", "prod");
+            await().atMost(Duration.ofSeconds(10)).until(() -> receiver.received().size() == 1);
+            api.patch(path, "{\"enabled\":false}");
+            receiver.answering(r -> Receiver.status(200));
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> receiver.received().size() == 1);
+            assertThat(api.get(path + "/deliveries?status=pending").data().get("items")).hasSize(1);
+
+            assertThat(api.patch(path, "{\"enabled\":true}").status()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(10)).until(() -> receiver.received().size() == 2);
+
+            receiver.answering(r -> Receiver.status(500));
+            log(api, "gpt-4o", "prod");
+            await().atMost(Duration.ofSeconds(10)).until(() -> receiver.received().size() == 3);
+            assertThat(api.delete(path).status()).isEqualTo(200);
+            long cancelled = server.heliograph().database().jdbi().withHandle(h -> h.createQuery(
+                    "SELECT COUNT(*) FROM deliveries WHERE webhook_id = :id AND status = 'cancelled'").bind("id", webhookId)
+                    .mapTo(Long.class).one());
+            assertThat(cancelled).isEqualTo(1);
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> receiver.received().size() == 3);
+        }
+    }
+
+    @Test
+    void aRotatedKeyYieldsTwoSignaturesBothValid() {
+        Api api = freshOrg();
+        try (Receiver receiver = new Receiver()) {
+            JsonNode before = Webhooks.create(api, receiver.url(), "{}", true);
+            JsonNode after = api.post("/v1/webhooks/" + before.get("id").asText() + "/rotate-secret", null).data();
+            log(api, "gpt-4o", "prod");
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> receiver.received().size() == 1);
+            Receiver.Received r = receiver.received().get(0);
+            String[] signatures = r.header("webhook-signature").split(" ");
+            assertThat(signatures).containsExactly(
+                    Webhooks.standardSignature(after.get("signing_secret").asText(), r.header("webhook-id"), r.header("webhook-timestamp"), r.body()),
+                    Webhooks.standardSignature(before.get("signing_secret").asText(), r.header("webhook-id"), r.header("webhook-timestamp"), r.body()));
+            assertThat(r.header("X-Helicone-Signature")).isEqualTo(Webhooks.heliconeSignature(r.body(), after.get("hmac_key").asText()));
+        }
+    }
+
+    @Test
+    void samplingSendsThirtyPercentAndExactlyThePredictedRequests() {
+        Api api = freshOrg();
+        try (Receiver receiver = new Receiver()) {
+            String webhookId = Webhooks.create(api, receiver.url(), "{\"sampleRate\":30}", true).get("id").asText();
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 2000; i++) {
+                ids.add(log(api, "gpt-4o", "prod"));
+            }
+            Set<String> predicted = new HashSet<>(ids.stream().filter(id -> Matching.sampled(webhookId, id, 30)).toList());
+            await().atMost(Duration.ofSeconds(30)).until(() -> receiver.received().size() >= predicted.size());
+            Set<String> delivered = new HashSet<>(receiver.received().stream().map(r -> body(r).get("request_id").asText()).toList());
+
+            assertThat(delivered.size() / 2000.0).isBetween(0.25, 0.35);
+            assertThat(delivered).isEqualTo(predicted);
+            // A repeat of an id already logged changes nothing: no new delivery.
+            api.post("/v1/request/log", Webhooks.log(ids.get(0), "gpt-4o", "prod"));
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> receiver.received().size() == predicted.size());
+        }
+    }
+
+    @Test
+    void aHangingReceiverIsCutAtTheTimeoutWhileAnotherWebhookKeepsReceiving() {
+        Api api = freshOrg();
+        try (Receiver hanging = new Receiver().answering(r -> new MockResponse.Builder().code(200)
+                .headersDelay(40, java.util.concurrent.TimeUnit.SECONDS).build());
+             Receiver healthy = new Receiver()) {
+            String hangingId = Webhooks.create(api, hanging.url(), "{}", true).get("id").asText();
+            Webhooks.create(api, healthy.url(), "{}", true);
+            long start = System.currentTimeMillis();
+            for (int i = 0; i < 20; i++) {
+                log(api, "gpt-4o", "prod");
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> healthy.received().size() == 20);
+            assertThat(System.currentTimeMillis() - start).isLessThan(5000);
+
+            await().atMost(Duration.ofSeconds(25)).untilAsserted(() -> {
+                JsonNode attempts = api.get("/v1/webhooks/" + hangingId + "/deliveries?limit=500").data().get("items")
+                        .findValues("attempts").stream().filter(a -> !a.isEmpty()).findFirst().orElseThrow(() -> new AssertionError("no attempt yet"));
+                assertThat(attempts.get(0).get("status_code").isNull()).isTrue();
+                assertThat(attempts.get(0).get("error").asText()).containsIgnoringCase("time");
+                assertThat(attempts.get(0).get("latency_ms").asLong()).isBetween(14_000L, 20_000L);
+            });
+        }
+    }
+
+    @Test
+    void theTestRouteSendsASampleNow() {
+        Api api = freshOrg();
+        try (Receiver receiver = new Receiver()) {
+            JsonNode webhook = Webhooks.create(api, receiver.url(), "{}", true);
+            Api.Response r = api.post("/v1/webhooks/" + webhook.get("id").asText() + "/test", null);
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.data().get("success").asBoolean()).isTrue();
+            assertThat(r.data().get("status_code").asInt()).isEqualTo(200);
+            assertThat(r.data().get("latency_ms").asLong()).isGreaterThanOrEqualTo(0);
+            assertThat(receiver.received()).hasSize(1);
+            Receiver.Received got = receiver.received().get(0);
+            assertThat(got.header("X-Helicone-Signature")).isEqualTo(Webhooks.heliconeSignature(got.body(), webhook.get("hmac_key").asText()));
+            assertThat(body(got).get("test").asBoolean()).isTrue();
+
+            receiver.answering(x -> Receiver.status(500));
+            Api.Response failed = api.post("/v1/webhooks/" + webhook.get("id").asText() + "/test", null);
+            assertThat(failed.data().get("success").asBoolean()).isFalse();
+            assertThat(failed.data().get("status_code").asInt()).isEqualTo(500);
+        }
+    }
+
+    @Test
+    void metricsAndStats() {
+        Api api = freshOrg();
+        try (Receiver receiver = new Receiver()) {
+            String webhookId = Webhooks.create(api, receiver.url(), "{}", true).get("id").asText();
+            log(api, "gpt-4o", "prod");
+            await().atMost(Duration.ofSeconds(10)).until(() -> receiver.received().size() == 1);
+            await().atMost(Duration.ofSeconds(5)).until(() ->
+                    api.get("/v1/webhooks/" + webhookId + "/stats").data().get("last_hour").get("successes").asInt() == 1);
+            JsonNode stats = api.get("/v1/webhooks/" + webhookId + "/stats").data();
+            assertThat(stats.get("last_day").get("attempts").asInt()).isEqualTo(1);
+            assertThat(stats.get("last_hour").get("p50_latency_ms").isNumber()).isTrue();
+
+            Api.Response metrics = api.withKey(null).get("/metrics");
+            assertThat(metrics.status()).isEqualTo(200);
+            assertThat(metrics.body()).contains("heliograph_logs_ingested_total").contains("heliograph_delivery_attempts_total")
+                    .contains("heliograph_delivery_attempt_seconds_bucket").contains("heliograph_deliveries_pending")
+                    .contains("heliograph_deliveries_oldest_pending_age_seconds")
+                    .doesNotContain(webhookId).doesNotContain("127.0.0.1");
+        }
+    }
+}

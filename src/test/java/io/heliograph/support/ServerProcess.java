@@ -1,0 +1,96 @@
+package io.heliograph.support;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The server as a separate operating-system process (same classes as the tests), so a test can
+ * SIGKILL it mid-flight or run two against one database.
+ */
+public final class ServerProcess implements AutoCloseable {
+    private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
+
+    private final Process process;
+    private final int port;
+
+    private ServerProcess(Process process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    /** Starts {@code serve} on the store of {@code store} (its data dir, or its PostgreSQL database). */
+    public static ServerProcess start(TestServer store, String... extraArgs) {
+        List<String> command = new ArrayList<>(List.of(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-cp", System.getProperty("java.class.path"),
+                "io.heliograph.Main", "serve", "--port", "0", "--bind", "127.0.0.1",
+                "--bootstrap-api-key", TestServer.BOOTSTRAP_KEY,
+                "--allow-private-destinations", "--allow-http-destinations"));
+        command.addAll(store.storeFlags());
+        command.addAll(List.of(extraArgs));
+        try {
+            Process process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            CompletableFuture<Integer> port = new CompletableFuture<>();
+            StringBuilder log = new StringBuilder();
+            Thread.ofVirtual().start(() -> {
+                try (BufferedReader err = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = err.readLine()) != null) {
+                        synchronized (log) {
+                            log.append(line).append('\n');
+                        }
+                        Matcher m = LISTENING.matcher(line);
+                        if (m.find()) {
+                            port.complete(Integer.parseInt(m.group(1)));
+                        }
+                    }
+                } catch (IOException ignored) {
+                    // the process ended
+                }
+                port.completeExceptionally(new IllegalStateException("Server exited before listening:\n" + log));
+            });
+            return new ServerProcess(process, port.get(60, TimeUnit.SECONDS));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (Exception e) {
+            throw new IllegalStateException("Server process did not start", e);
+        }
+    }
+
+    public Api api() {
+        return new Api("http://127.0.0.1:" + port, TestServer.BOOTSTRAP_KEY);
+    }
+
+    /** SIGKILL: no shutdown hook, no lease released, nothing flushed beyond what was committed. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroy();
+            try {
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
