@@ -26,10 +26,13 @@ public final class DeliveryStore {
 
     private final Database database;
     private final Jdbi jdbi;
+    /** Claims, releases and attempt records: losing one to a power cut only means sending again. */
+    private final Jdbi bookkeeping;
 
     public DeliveryStore(Database database) {
         this.database = database;
         this.jdbi = database.jdbi();
+        this.bookkeeping = database.bookkeeping();
     }
 
     /** Inserts a pending delivery, due now, within the log's own transaction. */
@@ -47,23 +50,35 @@ public final class DeliveryStore {
      * that expired (its node died mid-attempt) is claimed again. Webhooks in {@code excluded} (at
      * their concurrency cap here) are skipped, so a slow webhook never takes the whole batch.
      */
-    public List<Claimed> claim(String node, long now, long leaseMillis, int limit, Collection<String> excluded) {
+    public List<Claimed> claim(String node, long now, long leaseMillis, int limit, int perWebhook, Collection<String> excluded) {
         String exclusion = excluded.isEmpty() ? "" : " AND d.webhook_id NOT IN (<excluded>)";
+        // At most perWebhook rows of any one webhook per claim, so one busy webhook cannot fill the batch.
         String sql = """
                 UPDATE deliveries SET lease_until = :lease, leased_by = :node
                 WHERE id IN (
-                    SELECT d.id FROM deliveries d
-                    JOIN webhooks w ON w.org_id = d.org_id AND w.id = d.webhook_id
-                    WHERE d.status = 'pending' AND d.next_attempt_at <= :now
-                      AND (d.lease_until IS NULL OR d.lease_until < :now)
-                      AND w.enabled = TRUE AND w.deleted_at IS NULL""" + exclusion + """
+                    SELECT c.id FROM deliveries c
+                    WHERE c.status = 'pending' AND (c.lease_until IS NULL OR c.lease_until < :now)
+                      AND c.id IN (
+                        SELECT ranked.id FROM (
+                            SELECT d.id, d.next_attempt_at,
+                                   ROW_NUMBER() OVER (PARTITION BY d.webhook_id ORDER BY d.next_attempt_at) AS place
+                            FROM deliveries d
+                            JOIN webhooks w ON w.org_id = d.org_id AND w.id = d.webhook_id
+                            WHERE d.status = 'pending' AND d.next_attempt_at <= :now
+                              AND (d.lease_until IS NULL OR d.lease_until < :now)
+                              AND w.enabled = TRUE AND w.deleted_at IS NULL""" + exclusion + """
 
-                    ORDER BY d.next_attempt_at LIMIT :limit""" + database.dialect().skipLocked("d") + """
+                        ) ranked
+                        WHERE ranked.place <= :per_webhook
+                        ORDER BY ranked.next_attempt_at LIMIT :limit
+                      )""" + database.dialect().skipLocked("c") + """
+
                 )
                 RETURNING id, org_id, webhook_id, request_id, attempts_count, created_at""";
-        return jdbi.inTransaction(h -> {
+        return bookkeeping.inTransaction(h -> {
             var update = h.createQuery(sql)
-                    .bind("lease", now + leaseMillis).bind("node", node).bind("now", now).bind("limit", limit);
+                    .bind("lease", now + leaseMillis).bind("node", node).bind("now", now).bind("limit", limit)
+                    .bind("per_webhook", perWebhook);
             if (!excluded.isEmpty()) {
                 update.bindList("excluded", List.copyOf(excluded));
             }
@@ -74,26 +89,26 @@ public final class DeliveryStore {
 
     /** Gives a lease back without an attempt (shutdown, webhook at capacity or disabled). */
     public void release(String id, String node) {
-        jdbi.useHandle(h -> h.createUpdate("UPDATE deliveries SET lease_until = NULL, leased_by = NULL WHERE id = :id AND leased_by = :node")
+        bookkeeping.useHandle(h -> h.createUpdate("UPDATE deliveries SET lease_until = NULL, leased_by = NULL WHERE id = :id AND leased_by = :node")
                 .bind("id", id).bind("node", node).execute());
     }
 
     /** Releases every lease of every node: only right for a store one process serves alone (SQLite). */
     public int releaseEveryLease() {
-        return jdbi.withHandle(h -> h.createUpdate("UPDATE deliveries SET lease_until = NULL, leased_by = NULL WHERE leased_by IS NOT NULL")
+        return bookkeeping.withHandle(h -> h.createUpdate("UPDATE deliveries SET lease_until = NULL, leased_by = NULL WHERE leased_by IS NOT NULL")
                 .execute());
     }
 
     /** Releases every lease this node still holds (graceful shutdown). */
     public int releaseAll(String node) {
-        return jdbi.withHandle(h -> h.createUpdate("UPDATE deliveries SET lease_until = NULL, leased_by = NULL WHERE leased_by = :node")
+        return bookkeeping.withHandle(h -> h.createUpdate("UPDATE deliveries SET lease_until = NULL, leased_by = NULL WHERE leased_by = :node")
                 .bind("node", node).execute());
     }
 
     /** Records the attempt and the delivery's next state in one transaction, with {@code alsoInTransaction} (webhook health). */
     public void recordAttempt(Claimed c, Attempt attempt, Outcome outcome, java.util.function.Consumer<Handle> alsoInTransaction) {
         long now = database.clock().millis();
-        jdbi.useTransaction(h -> {
+        bookkeeping.useTransaction(h -> {
             h.createUpdate("""
                             INSERT INTO delivery_attempts (delivery_id, attempt, org_id, webhook_id, attempted_at, status_code,
                                 latency_ms, error, response_body)

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Dispatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
-    static final Duration LEASE = Duration.ofSeconds(30);
+    /** Longer than an attempt waiting for its lane (≤ 15 s) plus the attempt itself (≤ 15 s, + margin). */
+    static final Duration LEASE = Duration.ofSeconds(60);
     static final Duration POLL = Duration.ofSeconds(1);
     static final Duration DISABLE_AFTER = Duration.ofDays(5);
     static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
@@ -49,7 +50,7 @@ public final class Dispatcher implements AutoCloseable {
     private final Clock clock;
     private final String node = UUID.randomUUID().toString();
     private final Semaphore wakeups = new Semaphore(0);
-    private final Map<String, AtomicInteger> lanes = new ConcurrentHashMap<>();
+    private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final SplittableRandom random = new SplittableRandom();
     private volatile boolean running;
@@ -105,25 +106,21 @@ public final class Dispatcher implements AutoCloseable {
         if (room <= 0) {
             return false;
         }
-        Set<String> saturated = lanes.entrySet().stream().filter(e -> e.getValue().get() >= perWebhook)
+        Set<String> saturated = lanes.entrySet().stream().filter(e -> e.getValue().held() >= perWebhook)
                 .map(Map.Entry::getKey).collect(Collectors.toSet());
-        List<DeliveryStore.Claimed> batch = deliveries.claim(node, clock.millis(), LEASE.toMillis(), room, saturated);
+        List<DeliveryStore.Claimed> batch = deliveries.claim(node, clock.millis(), LEASE.toMillis(), room, perWebhook, saturated);
         for (DeliveryStore.Claimed claimed : batch) {
-            AtomicInteger lane = lanes.computeIfAbsent(claimed.webhookId(), k -> new AtomicInteger());
-            if (!running || lane.incrementAndGet() > perWebhook) {
-                lane.decrementAndGet();
-                deliveries.release(claimed.id(), node);
-                continue;
-            }
+            Lane lane = lanes.computeIfAbsent(claimed.webhookId(), k -> new Lane(perWebhook));
+            lane.hold();
             inFlight.incrementAndGet();
             Thread.ofVirtual().name("delivery-" + claimed.id()).start(() -> {
                 try {
-                    attempt(claimed);
+                    lane.run(() -> attempt(claimed));
                 } catch (RuntimeException e) {
                     LOG.warn("Attempt of {} failed before it was recorded; its lease will expire and it will be tried again: {}",
                             claimed.id(), e.toString());
                 } finally {
-                    lane.decrementAndGet();
+                    lane.release();
                     inFlight.decrementAndGet();
                     wake();
                 }
@@ -199,6 +196,40 @@ public final class Dispatcher implements AutoCloseable {
             }
         });
         metrics.attempt(metric, result.latencyMs());
+    }
+
+    /**
+     * One webhook's deliveries on this node: at most {@code cap} attempts run at once; claims stop
+     * for the webhook while it holds {@code cap} or more, so at most twice the cap wait here.
+     */
+    private static final class Lane {
+        private final Semaphore running;
+        private final AtomicInteger held = new AtomicInteger();
+
+        Lane(int cap) {
+            running = new Semaphore(cap);
+        }
+
+        int held() {
+            return held.get();
+        }
+
+        void hold() {
+            held.incrementAndGet();
+        }
+
+        void run(Runnable attempt) {
+            running.acquireUninterruptibly();
+            try {
+                attempt.run();
+            } finally {
+                running.release();
+            }
+        }
+
+        void release() {
+            held.decrementAndGet();
+        }
     }
 
     /** Stops claiming, lets attempts in flight finish (up to 10 s), then gives back every lease still held. */

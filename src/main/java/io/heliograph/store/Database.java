@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.util.concurrent.locks.ReentrantLock;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 import org.sqlite.SQLiteConfig;
@@ -21,14 +22,23 @@ public final class Database implements AutoCloseable {
 
     private final Dialect dialect;
     private final HikariDataSource dataSource;
+    private final HikariDataSource bookkeepingSource;
     private final Jdbi jdbi;
+    private final Jdbi bookkeeping;
     private final Clock clock;
 
-    private Database(Dialect dialect, HikariDataSource dataSource, Clock clock) {
+    private Database(Dialect dialect, HikariDataSource dataSource, HikariDataSource bookkeepingSource, Clock clock) {
         this.dialect = dialect;
         this.dataSource = dataSource;
+        this.bookkeepingSource = bookkeepingSource;
         this.jdbi = Jdbi.create(dataSource);
+        this.bookkeeping = Jdbi.create(bookkeepingSource);
         this.clock = clock;
+        if (dialect == Dialect.SQLITE) {
+            ReentrantLock writer = new ReentrantLock(true);
+            jdbi.setTransactionHandler(new SerialWrites(writer));
+            bookkeeping.setTransactionHandler(new SerialWrites(writer));
+        }
     }
 
     /** Opens (and migrates) PostgreSQL when {@code databaseUrl} is set, else SQLite under {@code dataDir}. */
@@ -51,37 +61,49 @@ public final class Database implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create data directory " + dataDir, e);
         }
+        String url = "jdbc:sqlite:" + dataDir.resolve(SQLITE_FILE).toAbsolutePath();
+        return new Database(Dialect.SQLITE, sqlitePool("heliograph-sqlite", url, SQLiteConfig.SynchronousMode.FULL, 16),
+                sqlitePool("heliograph-sqlite-bookkeeping", url, SQLiteConfig.SynchronousMode.NORMAL, 8), clock);
+    }
+
+    private static HikariDataSource sqlitePool(String name, String url, SQLiteConfig.SynchronousMode synchronous, int size) {
         SQLiteConfig sqlite = new SQLiteConfig();
         sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
-        // FULL: a commit is on disk before the caller is told it happened, even across a power loss.
-        sqlite.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        sqlite.setSynchronous(synchronous);
         sqlite.enforceForeignKeys(true);
         sqlite.setBusyTimeout(10_000);
         // Writers take the lock when the transaction begins, so two writers wait for each other
         // (busy timeout) instead of failing when a reader upgrades to a writer.
         sqlite.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
         SQLiteDataSource sqliteSource = new SQLiteDataSource(sqlite);
-        sqliteSource.setUrl("jdbc:sqlite:" + dataDir.resolve(SQLITE_FILE).toAbsolutePath());
-
+        sqliteSource.setUrl(url);
         HikariConfig pool = new HikariConfig();
-        pool.setPoolName("heliograph-sqlite");
+        pool.setPoolName(name);
         pool.setDataSource(sqliteSource);
-        pool.setMaximumPoolSize(4);
+        pool.setMaximumPoolSize(size);
         pool.setMinimumIdle(1);
-        return new Database(Dialect.SQLITE, new HikariDataSource(pool), clock);
+        return new HikariDataSource(pool);
     }
 
     private static Database openPostgres(String url, Clock clock) {
         Dialect.forUrl(url); // rejects anything that is not PostgreSQL with a clear message
+        return new Database(Dialect.POSTGRESQL, postgresPool("heliograph-postgresql", url, null),
+                postgresPool("heliograph-postgresql-bookkeeping", url, "SET synchronous_commit TO OFF"), clock);
+    }
+
+    private static HikariDataSource postgresPool(String name, String url, String initSql) {
         HikariConfig pool = new HikariConfig();
-        pool.setPoolName("heliograph-postgresql");
+        pool.setPoolName(name);
         pool.setJdbcUrl(url);
         pool.setMaximumPoolSize(10);
         pool.setMinimumIdle(1);
+        if (initSql != null) {
+            pool.setConnectionInitSql(initSql);
+        }
         // Fail fast at start-up when the database is unreachable, rather than hanging.
         pool.setConnectionTimeout(10_000);
         pool.setInitializationFailTimeout(10_000);
-        return new Database(Dialect.POSTGRESQL, new HikariDataSource(pool), clock);
+        return new HikariDataSource(pool);
     }
 
     private void migrate() {
@@ -94,6 +116,16 @@ public final class Database implements AutoCloseable {
 
     public Jdbi jdbi() {
         return jdbi;
+    }
+
+    /**
+     * Transactions whose loss in a power failure only makes a delivery be sent again — claims, attempt
+     * records — commit without waiting for the disk (SQLite synchronous=NORMAL in WAL mode,
+     * PostgreSQL synchronous_commit=off). They still survive a process crash. Logs and the outbox rows
+     * they create always go through {@link #jdbi()}, which waits for the disk.
+     */
+    public Jdbi bookkeeping() {
+        return bookkeeping;
     }
 
     public Dialect dialect() {
@@ -124,6 +156,7 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        bookkeepingSource.close();
         dataSource.close();
     }
 }
