@@ -29,7 +29,13 @@ public final class Main implements Runnable {
     public static void main(String[] args) {
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
-        int exit = new CommandLine(new Main()).execute(args);
+        int exit = new CommandLine(new Main())
+                // A bad setting (port, schedule, size, database URL) is a message, not a stack trace.
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    cmd.getErr().println("heliograph: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+                    return 2;
+                })
+                .execute(args);
         if (exit != 0 || args.length == 0 || !"serve".equals(args[0])) {
             System.exit(exit);
         }

@@ -101,16 +101,7 @@ public final class Heliograph implements AutoCloseable {
                     sender, config.retrySchedule(), config.webhookConcurrency(), metrics, clock);
             IngestService ingest = new IngestService(database, logs, new LogAssembler(PriceTable.load()), List.of(
                     new Outbox(deliveries, clock, dispatcher::wake),
-                    new IngestService.NewLogHook() {
-                        @Override
-                        public void onNewLog(org.jdbi.v3.core.Handle transaction, io.heliograph.ingest.RequestLog log) {
-                        }
-
-                        @Override
-                        public void afterCommit() {
-                            metrics.logIngested();
-                        }
-                    }));
+                    IngestService.NewLogHook.afterEachCommit(metrics::logIngested)));
 
             HttpRouting.Builder routing = HttpRouting.builder()
                     .addFilter(new AuthFilter(keys, path -> path.startsWith("/v1/") || IngestRoutes.isLogRoute(path)))

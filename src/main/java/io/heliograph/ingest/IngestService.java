@@ -19,6 +19,20 @@ public final class IngestService {
         /** Runs after that transaction committed. */
         default void afterCommit() {
         }
+
+        /** A hook that only acts once a new log is committed (a counter, a wake-up). */
+        static NewLogHook afterEachCommit(Runnable action) {
+            return new NewLogHook() {
+                @Override
+                public void onNewLog(Handle transaction, RequestLog log) {
+                }
+
+                @Override
+                public void afterCommit() {
+                    action.run();
+                }
+            };
+        }
     }
 
     private final Database database;

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
-import java.util.concurrent.locks.ReentrantLock;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 import org.sqlite.SQLiteConfig;
@@ -34,11 +33,6 @@ public final class Database implements AutoCloseable {
         this.jdbi = Jdbi.create(dataSource);
         this.bookkeeping = Jdbi.create(bookkeepingSource);
         this.clock = clock;
-        if (dialect == Dialect.SQLITE) {
-            ReentrantLock writer = new ReentrantLock(true);
-            jdbi.setTransactionHandler(new SerialWrites(writer));
-            bookkeeping.setTransactionHandler(new SerialWrites(writer));
-        }
     }
 
     /** Opens (and migrates) PostgreSQL when {@code databaseUrl} is set, else SQLite under {@code dataDir}. */
