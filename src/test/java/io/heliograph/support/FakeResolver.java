@@ -8,17 +8,21 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** A name resolver for tests: answers from a table, so no test ever asks real DNS or reaches a private range. */
+/**
+ * A name resolver for tests: answers from a table, so no test ever asks real DNS. Public-looking
+ * names map to TEST-NET-3 (203.0.113.0/24, reserved for documentation); no test logs a request for a
+ * webhook pointing there, so nothing is ever sent to them.
+ */
 public final class FakeResolver implements DestinationGuard.Resolver {
     private final Map<String, List<InetAddress>> names = new ConcurrentHashMap<>();
 
     public static FakeResolver standard() {
         return new FakeResolver()
-                .with("hooks.example.com", "93.184.216.34")
-                .with("other.example.com", "93.184.216.35")
+                .with("hooks.example.com", "203.0.113.10")
+                .with("other.example.com", "203.0.113.11")
                 .with("private.attacker.test", "10.0.0.5")
                 .with("metadata.attacker.test", "169.254.169.254")
-                .with("rebind.attacker.test", "93.184.216.34", "127.0.0.1");
+                .with("rebind.attacker.test", "203.0.113.10", "127.0.0.1");
     }
 
     public FakeResolver with(String name, String... addresses) {
