@@ -344,6 +344,29 @@ class DeliveryTest {
     }
 
     @Test
+    void redirectsAreNotFollowedAndRetryAfterIsHonoured() {
+        Api api = freshOrg();
+        AtomicInteger calls = new AtomicInteger();
+        try (Receiver target = new Receiver();
+             Receiver receiver = new Receiver().answering(r -> switch (calls.incrementAndGet()) {
+                 case 1 -> new MockResponse.Builder().code(302).addHeader("Location", target.url()).build();
+                 case 2 -> new MockResponse.Builder().code(429).addHeader("Retry-After", "3").build();
+                 default -> Receiver.status(200);
+             })) {
+            String webhookId = Webhooks.create(api, receiver.url(), "{}", true).get("id").asText();
+            log(api, "gpt-4o", "prod");
+
+            await().atMost(Duration.ofSeconds(15)).until(() -> receiver.received().size() == 3);
+            assertThat(target.received()).as("the redirect was not followed").isEmpty();
+            List<Receiver.Received> got = receiver.received();
+            // The schedule says ~1 s after the 429; the receiver asked for 3 s.
+            assertThat(got.get(2).receivedAtMillis() - got.get(1).receivedAtMillis()).isGreaterThanOrEqualTo(2900);
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(api.get("/v1/webhooks/" + webhookId + "/deliveries")
+                    .data().get("items").get(0).get("attempts").findValuesAsText("status_code")).containsExactly("302", "429", "200"));
+        }
+    }
+
+    @Test
     void theTestRouteSendsASampleNow() {
         Api api = freshOrg();
         try (Receiver receiver = new Receiver()) {
