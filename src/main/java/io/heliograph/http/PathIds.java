@@ -11,6 +11,11 @@ public final class PathIds {
     private PathIds() {
     }
 
+    /** Whether {@code text} is a UUID in its 8-4-4-4-12 hex form (either case). */
+    public static boolean isUuid(String text) {
+        return UUID.matcher(text).matches();
+    }
+
     /** The canonical (lower-case) UUID in path parameter {@code name}, or a 404 with {@code notFoundMessage}. */
     public static String uuid(ServerRequest req, String name, String notFoundMessage) {
         String raw = req.path().pathParameters().first(name).orElse("");

@@ -1,11 +1,11 @@
 package io.heliograph.ingest;
 
 import io.heliograph.http.ApiException;
+import io.heliograph.http.PathIds;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * What a caller says about a request beyond its bodies: its id, its user and its properties. Made
@@ -22,7 +22,6 @@ public record LogIdentity(Optional<String> requestId, String userId, Map<String,
     static final String TOO_MANY_PROPERTIES = "At most " + MAX_PROPERTIES + " properties per request";
     static final String PROPERTY_TOO_LONG = "Property names must be at most " + MAX_PROPERTY_KEY_LENGTH
             + " characters and values at most " + MAX_PROPERTY_VALUE_LENGTH;
-    private static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
     public LogIdentity {
         properties = Map.copyOf(properties);
@@ -35,7 +34,7 @@ public record LogIdentity(Optional<String> requestId, String userId, Map<String,
     public static LogIdentity of(String requestId, String requestIdName, String userId, String userIdName,
             Map<String, String> rawProperties) {
         Optional<String> id = Optional.ofNullable(requestId).map(String::trim).map(raw -> {
-            if (!UUID.matcher(raw).matches()) {
+            if (!PathIds.isUuid(raw)) {
                 throw ApiException.badRequest(requestIdName + " must be a UUID");
             }
             return raw.toLowerCase(Locale.ROOT);
