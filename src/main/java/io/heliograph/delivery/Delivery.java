@@ -14,8 +14,11 @@ public record Delivery(
         long createdAt,
         List<Attempt> attempts) {
 
-    /** Standard Webhooks message ids may not contain '.'; ours are {@code msg_} and 32 hex digits. */
-    public static String newId() {
-        return "msg_" + java.util.UUID.randomUUID().toString().replace("-", "");
+    /**
+     * Standard Webhooks message ids may not contain '.'; ours are {@code msg_} and the 32 hex digits
+     * of a time-ordered UUID, so deliveries made in one millisecond still list in creation order.
+     */
+    public static String newId(long nowMillis) {
+        return "msg_" + io.heliograph.store.TimeOrderedIds.next(nowMillis).toString().replace("-", "");
     }
 }

@@ -28,7 +28,7 @@ public final class Outbox implements IngestService.NewLogHook {
         long now = clock.millis();
         for (Webhook webhook : WebhookStore.enabled(transaction, log.orgId())) {
             if (Matching.matches(webhook, log)) {
-                deliveries.insert(transaction, Delivery.newId(), log.orgId(), webhook.id(), log.id(), now);
+                deliveries.insert(transaction, Delivery.newId(now), log.orgId(), webhook.id(), log.id(), now);
             }
         }
     }

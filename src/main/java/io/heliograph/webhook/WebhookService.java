@@ -2,12 +2,12 @@ package io.heliograph.webhook;
 
 import io.heliograph.delivery.DeliveryStore;
 import io.heliograph.http.ApiException;
+import io.heliograph.store.TimeOrderedIds;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.UUID;
 
 /** The webhook resource's behaviour: everything the routes do, with no HTTP in it. */
 public final class WebhookService {
@@ -26,7 +26,8 @@ public final class WebhookService {
     }
 
     public Webhook create(String orgId, WebhookInput.NewWebhook input) {
-        Webhook webhook = new Webhook(orgId, UUID.randomUUID().toString(), clock.millis(), input.destination(),
+        long now = clock.millis();
+        Webhook webhook = new Webhook(orgId, TimeOrderedIds.next(now).toString(), now, input.destination(),
                 Webhook.VERSION, true, null, input.config(), newHmacKey(), null, null);
         store.insert(webhook);
         return webhook;
