@@ -1,5 +1,8 @@
 package io.heliograph.delivery;
 
+import static io.heliograph.store.Columns.nullableInt;
+import static io.heliograph.store.Columns.nullableLong;
+
 import io.heliograph.http.PageRequest;
 import io.heliograph.store.Database;
 import java.sql.ResultSet;
@@ -228,18 +231,6 @@ public final class DeliveryStore {
                 nullableLong(rs, "next_attempt_at"), rs.getLong("created_at"), List.of());
     }
 
-    private static Integer nullableInt(ResultSet rs, int column) throws SQLException {
-        int v = rs.getInt(column);
-        return rs.wasNull() ? null : v;
-    }
 
-    private static Long nullableLong(ResultSet rs, int column) throws SQLException {
-        long v = rs.getLong(column);
-        return rs.wasNull() ? null : v;
-    }
 
-    private static Long nullableLong(ResultSet rs, String column) throws SQLException {
-        long v = rs.getLong(column);
-        return rs.wasNull() ? null : v;
-    }
 }

@@ -1,5 +1,8 @@
 package io.heliograph.ingest;
 
+import static io.heliograph.store.Columns.nullableDouble;
+import static io.heliograph.store.Columns.nullableLong;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.heliograph.http.Json;
@@ -145,15 +148,7 @@ public final class RequestLogStore {
                 nullableDouble(rs, "cost"));
     }
 
-    private static Long nullableLong(ResultSet rs, String column) throws SQLException {
-        long value = rs.getLong(column);
-        return rs.wasNull() ? null : value;
-    }
 
-    private static Double nullableDouble(ResultSet rs, String column) throws SQLException {
-        double value = rs.getDouble(column);
-        return rs.wasNull() ? null : value;
-    }
 
     private static String propertiesJson(Map<String, String> properties) {
         try {

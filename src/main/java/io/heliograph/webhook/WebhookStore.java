@@ -3,6 +3,7 @@ package io.heliograph.webhook;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.heliograph.http.Json;
+import io.heliograph.store.Columns;
 import io.heliograph.store.Database;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -158,8 +159,6 @@ public final class WebhookStore {
     }
 
     private static Webhook map(ResultSet rs, StatementContext ctx) throws SQLException {
-        long previousExpiry = rs.getLong("previous_key_expires_at");
-        Long previousKeyExpiresAt = rs.wasNull() ? null : previousExpiry;
         return new Webhook(
                 rs.getString("org_id"),
                 rs.getString("id"),
@@ -172,7 +171,7 @@ public final class WebhookStore {
                         rs.getBoolean("include_data")),
                 rs.getString("hmac_key"),
                 rs.getString("previous_hmac_key"),
-                previousKeyExpiresAt);
+                Columns.nullableLong(rs, "previous_key_expires_at"));
     }
 
     private static String filtersJson(List<PropertyFilter> filters) {
