@@ -104,11 +104,21 @@ public final class Main implements Runnable {
                 description = "Largest request or response body sent inline in a payload (env HELIOGRAPH_INLINE_BODY_LIMIT, default ${DEFAULT-VALUE}).")
         String inlineBodyLimit;
 
+        @Option(names = "--openai-base-url", defaultValue = "${env:HELIOGRAPH_OPENAI_BASE_URL:-https://api.openai.com}",
+                description = "Upstream of the gateway's /oai/v1/* routes (env HELIOGRAPH_OPENAI_BASE_URL, default ${DEFAULT-VALUE}).")
+        String openAiBaseUrl;
+
+        @Option(names = "--gateway-timeout", defaultValue = "${env:HELIOGRAPH_GATEWAY_TIMEOUT:-10m}",
+                description = "Longest the gateway waits for the upstream's headers or its next bytes; then 504"
+                        + " (env HELIOGRAPH_GATEWAY_TIMEOUT, default ${DEFAULT-VALUE}).")
+        String gatewayTimeout;
+
         @Override
         public Integer call() throws InterruptedException {
             Config config = new Config(port, bind, publicUrl, store.dataDir, store.databaseUrl, bootstrapApiKey,
                     allowPrivate, allowHttp, RetrySchedule.parse(retrySchedule), webhookConcurrency,
-                    Config.parseSize(inlineBodyLimit));
+                    Config.parseSize(inlineBodyLimit), Config.parseBaseUrl(openAiBaseUrl),
+                    RetrySchedule.parseDelay(gatewayTimeout, "gateway timeout", "10m"));
             Heliograph heliograph = Heliograph.start(config, System.out);
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -1,7 +1,10 @@
 package io.heliograph.app;
 
 import io.heliograph.delivery.RetrySchedule;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -19,6 +22,9 @@ import java.util.Objects;
  * @param retrySchedule             delays between attempts, after the immediate first one
  * @param webhookConcurrency        deliveries in flight per webhook
  * @param inlineBodyLimitBytes      largest request or response body sent inline in a payload
+ * @param openAiBaseUrl             upstream of the gateway's {@code /oai/v1/*} routes (scheme, host, optional path)
+ * @param gatewayTimeout            longest the gateway waits for the upstream to say anything: for its
+ *                                  response headers, and between any two pieces of its body
  */
 public record Config(
         int port,
@@ -31,9 +37,14 @@ public record Config(
         boolean allowHttpDestinations,
         RetrySchedule retrySchedule,
         int webhookConcurrency,
-        long inlineBodyLimitBytes) {
+        long inlineBodyLimitBytes,
+        URI openAiBaseUrl,
+        Duration gatewayTimeout) {
 
     public static final int DEFAULT_PORT = 8585;
+    public static final String DEFAULT_OPENAI_BASE_URL = "https://api.openai.com";
+    /** As long as the OpenAI SDKs wait by default: reasoning models can think for minutes before a byte. */
+    public static final Duration DEFAULT_GATEWAY_TIMEOUT = Duration.ofMinutes(10);
 
     public Config {
         if (port < 0 || port > 65535) {
@@ -48,6 +59,10 @@ public record Config(
         if (inlineBodyLimitBytes < 0) {
             throw new IllegalArgumentException("Inline body limit must not be negative");
         }
+        Objects.requireNonNull(openAiBaseUrl, "openAiBaseUrl");
+        if (gatewayTimeout == null || gatewayTimeout.isZero() || gatewayTimeout.isNegative()) {
+            throw new IllegalArgumentException("Gateway timeout must be positive");
+        }
         publicUrl = blankToNull(publicUrl);
         databaseUrl = blankToNull(databaseUrl);
         bootstrapApiKey = blankToNull(bootstrapApiKey);
@@ -56,7 +71,32 @@ public record Config(
     /** The defaults of the spec's configuration table. */
     public static Config defaults() {
         return new Config(DEFAULT_PORT, "0.0.0.0", null, Path.of("data"), null, null, false, false,
-                RetrySchedule.parse(RetrySchedule.DEFAULT), 16, 64 * 1024);
+                RetrySchedule.parse(RetrySchedule.DEFAULT), 16, 64 * 1024, parseBaseUrl(DEFAULT_OPENAI_BASE_URL),
+                DEFAULT_GATEWAY_TIMEOUT);
+    }
+
+    /**
+     * An upstream base URL: absolute http(s), a host, no query, user info or fragment; a trailing
+     * slash is dropped so that {@code /v1/…} can be appended.
+     */
+    public static URI parseBaseUrl(String text) {
+        URI uri;
+        try {
+            uri = new URI(text.trim());
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("Invalid OpenAI base URL '" + text + "'");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null || uri.getRawQuery() != null
+                || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+            throw new IllegalArgumentException("OpenAI base URL must be an http(s) URL with a host and no query, e.g. "
+                    + DEFAULT_OPENAI_BASE_URL + ", got '" + text + "'");
+        }
+        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+        while (path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        return URI.create(scheme + "://" + uri.getRawAuthority() + path);
     }
 
     /** Parses sizes such as {@code 64KiB}, {@code 1MiB}, {@code 500B} or a plain byte count. */

@@ -10,6 +10,7 @@ import io.heliograph.delivery.Dispatcher;
 import io.heliograph.delivery.Outbox;
 import io.heliograph.delivery.Payloads;
 import io.heliograph.delivery.Sender;
+import io.heliograph.gateway.GatewayRoutes;
 import io.heliograph.ops.Metrics;
 import io.heliograph.store.Dialect;
 import io.heliograph.store.InstallationSecrets;
@@ -53,8 +54,10 @@ public final class Heliograph implements AutoCloseable {
     private final WebServer server;
     private final Dispatcher dispatcher;
     private final Sender sender;
+    private final GatewayRoutes gateway;
 
-    private Heliograph(Database database, WebServer server, Dispatcher dispatcher, Sender sender) {
+    private Heliograph(Database database, WebServer server, Dispatcher dispatcher, Sender sender, GatewayRoutes gateway) {
+        this.gateway = gateway;
         this.database = database;
         this.server = server;
         this.dispatcher = dispatcher;
@@ -74,6 +77,7 @@ public final class Heliograph implements AutoCloseable {
     public static Heliograph start(Config config, DestinationGuard.Resolver resolver, PrintStream out) {
         Clock clock = Clock.systemUTC();
         Database database = Database.open(config.databaseUrl(), config.dataDir(), clock);
+        GatewayRoutes gateway = null;
         try {
             ApiKeyStore keys = new ApiKeyStore(database);
             bootstrapKeys(config, keys, out);
@@ -103,10 +107,12 @@ public final class Heliograph implements AutoCloseable {
                     new Outbox(deliveries, clock, dispatcher::wake),
                     IngestService.NewLogHook.afterEachCommit(metrics::logIngested)));
 
+            gateway = new GatewayRoutes(keys, config.openAiBaseUrl(), config.gatewayTimeout(), ingest, metrics, clock);
             HttpRouting.Builder routing = HttpRouting.builder()
                     .addFilter(new AuthFilter(keys, path -> path.startsWith("/v1/") || IngestRoutes.isLogRoute(path)))
                     .register(new HealthRoutes(database, metrics))
                     .register(new IngestRoutes(ingest, logs))
+                    .register(gateway)
                     .register(DeliveryRoutes.bodies(links, logs))
                     .register("/v1/webhooks", new WebhookRoutes(webhooks, new WebhookInput(guard)))
                     .register("/v1/webhooks", new DeliveryRoutes(webhooks, deliveries, sender, dispatcher::wake, clock))
@@ -127,8 +133,11 @@ public final class Heliograph implements AutoCloseable {
             dispatcher.start();
             LOG.info("Heliograph listening on http://{}:{} (store: {})", config.bind(), server.port(),
                     database.dialect().name().toLowerCase());
-            return new Heliograph(database, server, dispatcher, sender);
+            return new Heliograph(database, server, dispatcher, sender, gateway);
         } catch (RuntimeException e) {
+            if (gateway != null) {
+                gateway.close();
+            }
             database.close();
             throw e;
         }
@@ -169,10 +178,14 @@ public final class Heliograph implements AutoCloseable {
         return database;
     }
 
-    /** Stops accepting, lets attempts in flight finish (up to 10 s), gives back the remaining leases, closes the store. */
+    /**
+     * Stops accepting, writes the gateway logs still waiting (up to 10 s), lets attempts in flight
+     * finish (up to 10 s), gives back the remaining leases, closes the store.
+     */
     @Override
     public void close() {
         server.stop();
+        gateway.close();
         dispatcher.close();
         sender.close();
         database.close();

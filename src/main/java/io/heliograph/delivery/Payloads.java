@@ -1,6 +1,7 @@
 package io.heliograph.delivery;
 
 import io.heliograph.http.IsoTime;
+import io.heliograph.ingest.Outcome;
 import io.heliograph.ingest.RequestLog;
 import io.heliograph.webhook.Webhook;
 import java.nio.charset.StandardCharsets;
@@ -41,6 +42,10 @@ public final class Payloads {
         metadata.put("latencyMs", log.latencyMs());
         metadata.put("cost", log.cost());
         payload.put("metadata", metadata);
+        if (log.outcome() != Outcome.COMPLETED) {
+            // Only exchanges the gateway saw cut short say so; a completed one keeps Helicone's shape.
+            payload.put("outcome", log.outcome().wireName());
+        }
         if (webhook.config().includeData()) {
             putBody(payload, "request", log.requestBody());
             putBody(payload, "response", log.responseBody());

@@ -31,21 +31,29 @@ public record RetrySchedule(List<Duration> delays) {
             if (p.isEmpty()) {
                 continue;
             }
-            Matcher m = DELAY.matcher(p);
-            if (!m.matches()) {
-                throw new IllegalArgumentException("Invalid retry delay '" + part.trim()
-                        + "' (expected a number and a unit: ms, s, m, h or d, e.g. 5s,5m,30m)");
-            }
-            long n = Long.parseLong(m.group(1));
-            delays.add(switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            });
+            delays.add(parseDelay(p, "retry delay", "5s,5m,30m"));
         }
         return new RetrySchedule(delays);
+    }
+
+    /**
+     * Parses one duration such as {@code 500ms}, {@code 5s}, {@code 10m}, {@code 2h}, {@code 30d};
+     * {@code what} names it in the error message, {@code example} shows a valid value.
+     */
+    public static Duration parseDelay(String text, String what, String example) {
+        Matcher m = DELAY.matcher(text.trim().toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw new IllegalArgumentException("Invalid " + what + " '" + text.trim()
+                    + "' (expected a number and a unit: ms, s, m, h or d, e.g. " + example + ")");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+        };
     }
 
     /** How many attempts a delivery gets in all. */

@@ -52,7 +52,7 @@ public final class HeliconeHeaders {
     }
 
     /** The identity the merged headers give a request: HTTP headers first, then meta over them. */
-    static LogIdentity identity(Map<String, String> httpHeaders, Map<String, String> meta) {
+    public static LogIdentity identity(Map<String, String> httpHeaders, Map<String, String> meta) {
         Map<String, String> merged = new LinkedHashMap<>(httpHeaders);
         merged.putAll(meta);
         Map<String, String> properties = new LinkedHashMap<>();

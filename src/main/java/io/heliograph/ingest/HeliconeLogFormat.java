@@ -87,6 +87,6 @@ public final class HeliconeLogFormat {
             streamed = false;
         }
         return new LogInput(identity, provider, null, status, startedAt, endedAt, timeToFirstToken, url,
-                requestJson, raw.get(REQUEST_JSON), logical, responseRaw, responseText, streamed);
+                requestJson, raw.get(REQUEST_JSON), logical, responseRaw, responseText, streamed, Outcome.COMPLETED);
     }
 }

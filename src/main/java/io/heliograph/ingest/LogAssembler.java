@@ -41,7 +41,8 @@ public final class LogAssembler {
                 in.responseText(),
                 in.streamed(),
                 usage,
-                model == null ? null : prices.cost(model, usage));
+                model == null ? null : prices.cost(model, usage),
+                in.outcome());
     }
 
     /** The stated model, else the request's, else the response's, else the one a Google URL names. */

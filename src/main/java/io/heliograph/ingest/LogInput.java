@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param response          the logical response (parsed JSON, reassembled stream, or a text node); null if none
  * @param responseRaw       its exact JSON text when it arrived as JSON, else null
  * @param responseText      the JSON string literal of a response that arrived as text, else null
+ * @param outcome           how the exchange ended (log routes: always completed)
  */
 public record LogInput(
         LogIdentity identity,
@@ -26,5 +27,10 @@ public record LogInput(
         JsonNode response,
         String responseRaw,
         String responseText,
-        boolean streamed) {
+        boolean streamed,
+        Outcome outcome) {
+
+    public LogInput {
+        java.util.Objects.requireNonNull(outcome, "outcome");
+    }
 }

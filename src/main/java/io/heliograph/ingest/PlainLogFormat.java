@@ -53,7 +53,8 @@ public final class PlainLogFormat {
 
         Map<String, String> raw = RawJson.find(body, Set.of("/request", "/response"));
         return new LogInput(identity, provider, model, status, startedAt, endedAt, timeToFirstToken, url,
-                request, raw.get("/request"), response, response == null ? null : raw.get("/response"), null, false);
+                request, raw.get("/request"), response, response == null ? null : raw.get("/response"), null, false,
+                Outcome.COMPLETED);
     }
 
     private static Map<String, String> properties(JsonNode root) {

@@ -13,6 +13,7 @@ import java.util.Objects;
  *                           text, the JSON it holds or the stream reassembled into one response; null if none
  * @param responseText       when the response came as text: that text as the JSON string literal received
  * @param cost               USD, null when the model's price is unknown
+ * @param outcome            how the exchange ended
  */
 public record RequestLog(
         String orgId,
@@ -31,13 +32,15 @@ public record RequestLog(
         String responseText,
         boolean streamed,
         Usage usage,
-        Double cost) {
+        Double cost,
+        Outcome outcome) {
 
     public RequestLog {
         Objects.requireNonNull(orgId, "orgId");
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(provider, "provider");
         Objects.requireNonNull(usage, "usage");
+        Objects.requireNonNull(outcome, "outcome");
         properties = Map.copyOf(properties);
         if (endedAt < startedAt) {
             throw new IllegalArgumentException("ended before it started");

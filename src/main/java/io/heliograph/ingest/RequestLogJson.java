@@ -21,6 +21,7 @@ public final class RequestLogJson {
         node.put("model", log.model());
         node.put("user_id", log.userId());
         node.put("status", log.status());
+        node.put("outcome", log.outcome().wireName());
         ObjectNode properties = node.putObject("properties");
         log.properties().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
                 .forEach(e -> properties.put(e.getKey(), e.getValue()));

@@ -21,7 +21,7 @@ import org.jdbi.v3.core.statement.Query;
 /** Request logs in the store, always within one organization. */
 public final class RequestLogStore {
     private static final String SUMMARY_COLUMNS = "org_id, id, started_at, ended_at, provider, model, user_id, status, "
-            + "prompt_tokens, completion_tokens, total_tokens, time_to_first_token_ms, cost, streamed, properties, request_url";
+            + "prompt_tokens, completion_tokens, total_tokens, time_to_first_token_ms, cost, streamed, properties, request_url, outcome";
     private static final TypeReference<Map<String, String>> PROPERTY_MAP = new TypeReference<>() {
     };
 
@@ -45,10 +45,10 @@ public final class RequestLogStore {
         int inserted = h.createUpdate("""
                         INSERT INTO request_logs (org_id, id, started_at, ended_at, logged_at, provider, model, user_id,
                             status, prompt_tokens, completion_tokens, total_tokens, time_to_first_token_ms, cost, streamed,
-                            properties, request_url, request_body, response_body, response_text)
+                            properties, request_url, request_body, response_body, response_text, outcome)
                         VALUES (:org_id, :id, :started_at, :ended_at, :logged_at, :provider, :model, :user_id,
                             :status, :prompt_tokens, :completion_tokens, :total_tokens, :ttft, :cost, :streamed,
-                            :properties, :request_url, :request_body, :response_body, :response_text)
+                            :properties, :request_url, :request_body, :response_body, :response_text, :outcome)
                         ON CONFLICT (org_id, id) DO NOTHING""")
                 .bind("org_id", log.orgId())
                 .bind("id", log.id())
@@ -70,6 +70,7 @@ public final class RequestLogStore {
                 .bind("request_body", log.requestBody())
                 .bind("response_body", log.responseBody())
                 .bind("response_text", log.responseText())
+                .bind("outcome", log.outcome().wireName())
                 .execute();
         if (inserted == 0) {
             return false;
@@ -145,7 +146,8 @@ public final class RequestLogStore {
                 rs.getBoolean("streamed"),
                 new Usage(nullableLong(rs, "prompt_tokens"), nullableLong(rs, "completion_tokens"),
                         nullableLong(rs, "total_tokens"), null, null),
-                nullableDouble(rs, "cost"));
+                nullableDouble(rs, "cost"),
+                Outcome.ofWireName(rs.getString("outcome")));
     }
 
 

@@ -20,6 +20,7 @@ public final class Metrics {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Counter logsIngested;
+    private final Counter gatewayLogsLost;
     private final Counter delivered;
     private final Counter retrying;
     private final Counter failed;
@@ -30,6 +31,8 @@ public final class Metrics {
 
     public Metrics(Supplier<Backlog> backlogSource) {
         this.backlogSource = backlogSource;
+        gatewayLogsLost = Counter.builder("heliograph_gateway_logs_lost")
+                .description("Gateway exchanges whose log could not be written after retries").register(registry);
         logsIngested = Counter.builder("heliograph_logs_ingested").description("Request logs stored").register(registry);
         delivered = outcome("delivered");
         retrying = outcome("retrying");
@@ -50,6 +53,18 @@ public final class Metrics {
         return Counter.builder("heliograph_delivery_attempts").tag("outcome", outcome)
                 .description("Delivery attempts by outcome: delivered, retrying (failed, will retry), failed (schedule exhausted)")
                 .register(registry);
+    }
+
+    /** One gateway exchange ended: completed, cancelled, upstream_timeout, upstream_unreachable or upstream_failed. */
+    public void gatewayExchange(String outcome) {
+        Counter.builder("heliograph_gateway_exchanges").tag("outcome", outcome)
+                .description("Exchanges through the gateway by how they ended")
+                .register(registry).increment();
+    }
+
+    /** A gateway exchange passed but its log could not be written, even after retries. */
+    public void gatewayLogLost() {
+        gatewayLogsLost.increment();
     }
 
     public void logIngested() {

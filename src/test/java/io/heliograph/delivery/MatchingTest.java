@@ -23,7 +23,7 @@ class MatchingTest {
 
     private static RequestLog log(String id, String model, String userId, String provider, Map<String, String> properties) {
         return new RequestLog("org", id, provider, model, userId, 200, 0, 1, null, properties, null, "{}", "{}", null,
-                false, Usage.NONE, null);
+                false, Usage.NONE, null, io.heliograph.ingest.Outcome.COMPLETED);
     }
 
     private static RequestLog log(Map<String, String> properties) {

@@ -22,36 +22,24 @@ public final class TestServer implements AutoCloseable {
     public static final String BOOTSTRAP_KEY = "hg_test_bootstrap_key_0123456789abcdefghij";
 
     private final StoreKind kind;
+    private final Builder settings;
     private final Path dataDir;
     private final PostgresDatabase postgres;
-    private final FakeResolver resolver;
-    private final boolean allowPrivate;
-    private final boolean allowHttp;
-    private final String bootstrapKey;
-    private final String retrySchedule;
-    private final int webhookConcurrency;
-    private final long inlineBodyLimit;
     private final ByteArrayOutputStream output = new ByteArrayOutputStream();
     private final boolean ownsPostgres;
     private Heliograph heliograph;
 
-    private TestServer(StoreKind kind, FakeResolver resolver, boolean allowPrivate, boolean allowHttp, String bootstrapKey,
-            String retrySchedule, int webhookConcurrency, long inlineBodyLimit, PostgresDatabase sharedPostgres) {
-        this.kind = kind;
-        this.retrySchedule = retrySchedule;
-        this.webhookConcurrency = webhookConcurrency;
-        this.inlineBodyLimit = inlineBodyLimit;
-        this.resolver = resolver;
-        this.allowPrivate = allowPrivate;
-        this.allowHttp = allowHttp;
-        this.bootstrapKey = bootstrapKey;
+    private TestServer(Builder settings) {
+        this.kind = settings.kind;
+        this.settings = settings;
         try {
             this.dataDir = Files.createTempDirectory("heliograph-test-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        this.ownsPostgres = sharedPostgres == null;
-        this.postgres = kind != StoreKind.POSTGRES ? null : sharedPostgres != null ? sharedPostgres : PostgresDatabase.create();
+        this.ownsPostgres = settings.sharedPostgres == null;
+        this.postgres = kind != StoreKind.POSTGRES ? null
+                : settings.sharedPostgres != null ? settings.sharedPostgres : PostgresDatabase.create();
     }
 
     public static TestServer start(StoreKind kind) {
@@ -68,8 +56,10 @@ public final class TestServer implements AutoCloseable {
             heliograph.close();
         }
         Config config = new Config(0, "127.0.0.1", null, dataDir, postgres == null ? null : postgres.jdbcUrl(),
-                bootstrapKey, allowPrivate, allowHttp, RetrySchedule.parse(retrySchedule), webhookConcurrency, inlineBodyLimit);
-        heliograph = Heliograph.start(config, resolver, new PrintStream(output, true, StandardCharsets.UTF_8));
+                settings.bootstrapKey, settings.allowPrivate, settings.allowHttp, RetrySchedule.parse(settings.retrySchedule),
+                settings.webhookConcurrency, settings.inlineBodyLimit, Config.parseBaseUrl(settings.openAiBaseUrl),
+                settings.gatewayTimeout);
+        heliograph = Heliograph.start(config, settings.resolver, new PrintStream(output, true, StandardCharsets.UTF_8));
         return this;
     }
 
@@ -104,7 +94,7 @@ public final class TestServer implements AutoCloseable {
 
     /** A client authenticated with the bootstrap key (org "default"). */
     public Api api() {
-        return new Api(baseUrl(), bootstrapKey);
+        return new Api(baseUrl(), settings.bootstrapKey);
     }
 
     /** A client with a fresh key for {@code organization}, created as the CLI would. */
@@ -153,6 +143,9 @@ public final class TestServer implements AutoCloseable {
         private int webhookConcurrency = 16;
         private long inlineBodyLimit = 64 * 1024;
         private PostgresDatabase sharedPostgres;
+        // Nothing listens on port 9 of loopback: a test that forgets to point the gateway somewhere gets a 502, not the internet.
+        private String openAiBaseUrl = "http://127.0.0.1:9";
+        private java.time.Duration gatewayTimeout = java.time.Duration.ofSeconds(30);
 
         private Builder(StoreKind kind) {
             this.kind = kind;
@@ -193,6 +186,17 @@ public final class TestServer implements AutoCloseable {
             return this;
         }
 
+        /** Where the gateway forwards {@code /oai/v1/*} (a fake upstream on loopback in tests). */
+        public Builder openAiBaseUrl(String value) {
+            openAiBaseUrl = value;
+            return this;
+        }
+
+        public Builder gatewayTimeout(java.time.Duration value) {
+            gatewayTimeout = value;
+            return this;
+        }
+
         /** A second server on the same PostgreSQL database (the first one owns and drops it). */
         public Builder sharing(TestServer other) {
             sharedPostgres = other.postgres;
@@ -207,8 +211,7 @@ public final class TestServer implements AutoCloseable {
         }
 
         public TestServer start() {
-            TestServer server = new TestServer(kind, resolver, allowPrivate, allowHttp, bootstrapKey, retrySchedule,
-                    webhookConcurrency, inlineBodyLimit, sharedPostgres);
+            TestServer server = new TestServer(this);
             try {
                 return server.restart();
             } catch (RuntimeException e) {

@@ -1,0 +1,64 @@
+package io.heliograph.gateway;
+
+import java.net.URI;
+import java.time.Duration;
+import org.eclipse.jetty.client.HttpClient;
+
+/**
+ * The gateway's HTTP client to the upstream. It changes nothing on the way: no content decoding
+ * (compressed bodies pass as they are), no User-Agent of its own, no redirects followed, no
+ * authentication challenges answered — the caller sees what the upstream said.
+ */
+final class Upstream implements AutoCloseable {
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    private final URI baseUrl;
+    private final Duration timeout;
+    private final HttpClient client = new HttpClient();
+
+    Upstream(URI baseUrl, Duration timeout) {
+        this.baseUrl = baseUrl;
+        this.timeout = timeout;
+        client.setFollowRedirects(false);
+        client.setConnectTimeout(CONNECT_TIMEOUT.toMillis());
+        client.setUserAgentField(null);
+        client.getProtocolHandlers().clear();
+        // Streams last as long as a model talks: the per-host cap must not be what makes callers wait.
+        client.setMaxConnectionsPerDestination(10_000);
+        client.setMaxRequestsQueuedPerDestination(100_000);
+        client.setIdleTimeout(Math.max(timeout.toMillis(), 60_000));
+        try {
+            client.start();
+            // Decoders are discovered at start; none may act, so that compressed bodies pass untouched.
+            client.getContentDecoderFactories().clear();
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not start the gateway's HTTP client", e);
+        }
+    }
+
+    HttpClient client() {
+        return client;
+    }
+
+    Duration timeout() {
+        return timeout;
+    }
+
+    /**
+     * The upstream URL for a gateway path: {@code /oai/v1/chat/completions?x=1} goes to
+     * {@code <base>/v1/chat/completions?x=1}, path and query passed raw (already percent-encoded).
+     */
+    URI target(String rawPathAfterPrefix, String rawQuery) {
+        String query = rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery;
+        return URI.create(baseUrl + rawPathAfterPrefix + query);
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.stop();
+        } catch (Exception e) {
+            // closing anyway
+        }
+    }
+}
