@@ -183,6 +183,10 @@ public final class GatewayRoutes implements HttpService, AutoCloseable {
         } catch (ExecutionException e) {
             upstreamFailed(res, ex, e.getCause() == null ? e : e.getCause());
             return;
+        } catch (RuntimeException e) {
+            request.abort(e);
+            upstreamFailed(res, ex, e);
+            return;
         }
 
         ex.status = response.getStatus();

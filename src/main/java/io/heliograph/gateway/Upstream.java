@@ -22,15 +22,17 @@ final class Upstream implements AutoCloseable {
         client.setFollowRedirects(false);
         client.setConnectTimeout(CONNECT_TIMEOUT.toMillis());
         client.setUserAgentField(null);
-        client.getProtocolHandlers().clear();
         // Streams last as long as a model talks: the per-host cap must not be what makes callers wait.
         client.setMaxConnectionsPerDestination(10_000);
         client.setMaxRequestsQueuedPerDestination(100_000);
         client.setIdleTimeout(Math.max(timeout.toMillis(), 60_000));
         try {
             client.start();
-            // Decoders are discovered at start; none may act, so that compressed bodies pass untouched.
+            // Both are installed at start. No decoder may act, so that compressed bodies pass untouched;
+            // no protocol handler either: a 401 without WWW-Authenticate (OpenAI's, for a bad key) must
+            // reach the caller as it is, not fail as a "protocol violation".
             client.getContentDecoderFactories().clear();
+            client.getProtocolHandlers().clear();
         } catch (Exception e) {
             throw new IllegalStateException("Could not start the gateway's HTTP client", e);
         }

@@ -289,6 +289,15 @@ class GatewayTest {
         assertThat(log.get("model").asText()).isEqualTo("gpt-4o");
         assertThat(log.get("response").get("error").get("code").asText()).isEqualTo("rate_limit_exceeded");
         assertThat(webhookFor(id).get("status").asInt()).isEqualTo(429);
+
+        // OpenAI's 401 for a bad key has no WWW-Authenticate: it must still be OpenAI's own answer.
+        String badKey = "{\"error\":{\"message\":\"Incorrect API key provided\",\"type\":\"invalid_request_error\","
+                + "\"code\":\"invalid_api_key\"}}";
+        upstream.on("bad-openai-key", FakeUpstream.json(401, badKey));
+        HttpResponse<byte[]> unauthorized = post(gateway("/oai/v1/chat/completions", "bad-openai-key"), CHAT_REQUEST);
+        assertThat(unauthorized.statusCode()).isEqualTo(401);
+        assertThat(new String(unauthorized.body(), StandardCharsets.UTF_8)).isEqualTo(badKey);
+        assertThat(logOf(unauthorized.headers().firstValue("Helicone-Id").orElseThrow()).get("status").asInt()).isEqualTo(401);
     }
 
     @Test
