@@ -113,12 +113,27 @@ public final class Main implements Runnable {
                         + " (env HELIOGRAPH_GATEWAY_TIMEOUT, default ${DEFAULT-VALUE}).")
         String gatewayTimeout;
 
+        @Option(names = "--retention", defaultValue = "${env:HELIOGRAPH_RETENTION:-30d}",
+                description = "How long logs and delivery records are kept; 0d keeps them forever"
+                        + " (env HELIOGRAPH_RETENTION, default ${DEFAULT-VALUE}).")
+        String retention;
+
+        @Option(names = "--rate-limit", defaultValue = "${env:HELIOGRAPH_RATE_LIMIT:-100}",
+                description = "Requests/s per API key on the management routes, 0 = off (env HELIOGRAPH_RATE_LIMIT, default ${DEFAULT-VALUE}).")
+        int rateLimit;
+
+        @Option(names = "--ingest-rate-limit", defaultValue = "${env:HELIOGRAPH_INGEST_RATE_LIMIT:-0}",
+                description = "Requests/s per API key on the log routes and the gateway, 0 = off"
+                        + " (env HELIOGRAPH_INGEST_RATE_LIMIT, default ${DEFAULT-VALUE}).")
+        int ingestRateLimit;
+
         @Override
         public Integer call() throws InterruptedException {
             Config config = new Config(port, bind, publicUrl, store.dataDir, store.databaseUrl, bootstrapApiKey,
                     allowPrivate, allowHttp, RetrySchedule.parse(retrySchedule), webhookConcurrency,
                     Config.parseSize(inlineBodyLimit), Config.parseBaseUrl(openAiBaseUrl),
-                    RetrySchedule.parseDelay(gatewayTimeout, "gateway timeout", "10m"));
+                    RetrySchedule.parseDelay(gatewayTimeout, "gateway timeout", "10m"),
+                    RetrySchedule.parseDelay(retention, "retention", "30d"), rateLimit, ingestRateLimit);
             Heliograph heliograph = Heliograph.start(config, System.out);
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

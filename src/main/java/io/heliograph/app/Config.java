@@ -25,6 +25,9 @@ import java.util.Objects;
  * @param openAiBaseUrl             upstream of the gateway's {@code /oai/v1/*} routes (scheme, host, optional path)
  * @param gatewayTimeout            longest the gateway waits for the upstream to say anything: for its
  *                                  response headers, and between any two pieces of its body
+ * @param retention                 how long logs and delivery records are kept; zero keeps them forever
+ * @param rateLimit                 requests/s per API key on the management routes; 0 is no limit
+ * @param ingestRateLimit           requests/s per API key on the log routes and the gateway; 0 is no limit
  */
 public record Config(
         int port,
@@ -39,12 +42,17 @@ public record Config(
         int webhookConcurrency,
         long inlineBodyLimitBytes,
         URI openAiBaseUrl,
-        Duration gatewayTimeout) {
+        Duration gatewayTimeout,
+        Duration retention,
+        int rateLimit,
+        int ingestRateLimit) {
 
     public static final int DEFAULT_PORT = 8585;
     public static final String DEFAULT_OPENAI_BASE_URL = "https://api.openai.com";
     /** As long as the OpenAI SDKs wait by default: reasoning models can think for minutes before a byte. */
     public static final Duration DEFAULT_GATEWAY_TIMEOUT = Duration.ofMinutes(10);
+    public static final Duration DEFAULT_RETENTION = Duration.ofDays(30);
+    public static final int DEFAULT_RATE_LIMIT = 100;
 
     public Config {
         if (port < 0 || port > 65535) {
@@ -63,6 +71,12 @@ public record Config(
         if (gatewayTimeout == null || gatewayTimeout.isZero() || gatewayTimeout.isNegative()) {
             throw new IllegalArgumentException("Gateway timeout must be positive");
         }
+        if (retention == null || retention.isNegative()) {
+            throw new IllegalArgumentException("Retention must not be negative");
+        }
+        if (rateLimit < 0 || ingestRateLimit < 0) {
+            throw new IllegalArgumentException("Rate limits must not be negative (0 turns a limit off)");
+        }
         publicUrl = blankToNull(publicUrl);
         databaseUrl = blankToNull(databaseUrl);
         bootstrapApiKey = blankToNull(bootstrapApiKey);
@@ -72,7 +86,7 @@ public record Config(
     public static Config defaults() {
         return new Config(DEFAULT_PORT, "0.0.0.0", null, Path.of("data"), null, null, false, false,
                 RetrySchedule.parse(RetrySchedule.DEFAULT), 16, 64 * 1024, parseBaseUrl(DEFAULT_OPENAI_BASE_URL),
-                DEFAULT_GATEWAY_TIMEOUT);
+                DEFAULT_GATEWAY_TIMEOUT, DEFAULT_RETENTION, DEFAULT_RATE_LIMIT, 0);
     }
 
     /**

@@ -12,6 +12,8 @@ import io.heliograph.delivery.Payloads;
 import io.heliograph.delivery.Sender;
 import io.heliograph.gateway.GatewayRoutes;
 import io.heliograph.ops.Metrics;
+import io.heliograph.ops.Retention;
+import io.heliograph.http.RateLimits;
 import io.heliograph.store.Dialect;
 import io.heliograph.store.InstallationSecrets;
 import java.util.function.Supplier;
@@ -55,9 +57,12 @@ public final class Heliograph implements AutoCloseable {
     private final Dispatcher dispatcher;
     private final Sender sender;
     private final GatewayRoutes gateway;
+    private final Retention retention;
 
-    private Heliograph(Database database, WebServer server, Dispatcher dispatcher, Sender sender, GatewayRoutes gateway) {
+    private Heliograph(Database database, WebServer server, Dispatcher dispatcher, Sender sender, GatewayRoutes gateway,
+            Retention retention) {
         this.gateway = gateway;
+        this.retention = retention;
         this.database = database;
         this.server = server;
         this.dispatcher = dispatcher;
@@ -78,6 +83,7 @@ public final class Heliograph implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         Database database = Database.open(config.databaseUrl(), config.dataDir(), clock);
         GatewayRoutes gateway = null;
+        Retention retention = null;
         try {
             ApiKeyStore keys = new ApiKeyStore(database);
             bootstrapKeys(config, keys, out);
@@ -107,9 +113,13 @@ public final class Heliograph implements AutoCloseable {
                     new Outbox(deliveries, clock, dispatcher::wake),
                     IngestService.NewLogHook.afterEachCommit(metrics::logIngested)));
 
-            gateway = new GatewayRoutes(keys, config.openAiBaseUrl(), config.gatewayTimeout(), ingest, metrics, clock);
+            RateLimits limits = new RateLimits(config.rateLimit(), config.ingestRateLimit(), System::nanoTime);
+            gateway = new GatewayRoutes(keys, config.openAiBaseUrl(), config.gatewayTimeout(), ingest, limits.ingest(),
+                    metrics, clock);
             HttpRouting.Builder routing = HttpRouting.builder()
-                    .addFilter(new AuthFilter(keys, path -> path.startsWith("/v1/") || IngestRoutes.isLogRoute(path)))
+                    .addFilter(new AuthFilter(keys, path -> path.startsWith("/v1/") || IngestRoutes.isLogRoute(path),
+                            path -> IngestRoutes.isLogRoute(path) || path.equals(IngestRoutes.PLAIN_LOG_ROUTE)
+                                    ? limits.ingest() : limits.management()))
                     .register(new HealthRoutes(database, metrics))
                     .register(new IngestRoutes(ingest, logs))
                     .register(gateway)
@@ -134,9 +144,11 @@ public final class Heliograph implements AutoCloseable {
                     .start();
             port[0] = server.port();
             dispatcher.start();
+            retention = new Retention(config.retention(), logs, deliveries, metrics, clock);
+            retention.start();
             LOG.info("Heliograph listening on http://{}:{} (store: {})", config.bind(), server.port(),
                     database.dialect().name().toLowerCase());
-            return new Heliograph(database, server, dispatcher, sender, gateway);
+            return new Heliograph(database, server, dispatcher, sender, gateway, retention);
         } catch (RuntimeException e) {
             if (gateway != null) {
                 gateway.close();
@@ -181,12 +193,17 @@ public final class Heliograph implements AutoCloseable {
         return database;
     }
 
+    public Retention retention() {
+        return retention;
+    }
+
     /**
      * Stops accepting, writes the gateway logs still waiting (up to 10 s), lets attempts in flight
      * finish (up to 10 s), gives back the remaining leases, closes the store.
      */
     @Override
     public void close() {
+        retention.close();
         server.stop();
         gateway.close();
         dispatcher.close();

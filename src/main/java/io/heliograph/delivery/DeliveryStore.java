@@ -202,6 +202,22 @@ public final class DeliveryStore {
     }
 
     /** How many deliveries wait, and since when the oldest one has been due (epoch ms), for the metrics. */
+    /**
+     * Removes up to {@code limit} deliveries created before {@code cutoff}, with their attempts, in one
+     * short transaction; returns how many. Retention calls it until it returns less than the limit.
+     */
+    public int purgeBatch(long cutoff, int limit) {
+        return bookkeeping.inTransaction(h -> {
+            List<String> ids = h.createQuery("SELECT id FROM deliveries WHERE created_at < :cutoff ORDER BY created_at LIMIT :limit")
+                    .bind("cutoff", cutoff).bind("limit", limit).mapTo(String.class).list();
+            if (ids.isEmpty()) {
+                return 0;
+            }
+            h.createUpdate("DELETE FROM delivery_attempts WHERE delivery_id IN (<ids>)").bindList("ids", ids).execute();
+            return h.createUpdate("DELETE FROM deliveries WHERE id IN (<ids>)").bindList("ids", ids).execute();
+        });
+    }
+
     public record Backlog(long pending, Long oldestDueAt) {
     }
 

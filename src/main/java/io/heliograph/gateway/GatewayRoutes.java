@@ -5,6 +5,8 @@ import io.heliograph.auth.Caller;
 import io.heliograph.http.ApiException;
 import io.heliograph.http.AuthFilter;
 import io.heliograph.http.Envelope;
+import io.heliograph.http.RateLimiter;
+import io.heliograph.http.RateLimits;
 import io.heliograph.ingest.GatewayExchange;
 import io.heliograph.ingest.HeliconeHeaders;
 import io.heliograph.ingest.LogIdentity;
@@ -34,6 +36,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -74,14 +77,16 @@ public final class GatewayRoutes implements HttpService, AutoCloseable {
     private static final int BUFFER = 16 * 1024;
 
     private final ApiKeyStore keys;
+    private final Optional<RateLimiter> limiter;
     private final Upstream upstream;
     private final GatewayLogWriter logs;
     private final Metrics metrics;
     private final Clock clock;
 
     public GatewayRoutes(ApiKeyStore keys, URI baseUrl, Duration timeout, io.heliograph.ingest.IngestService ingest,
-            Metrics metrics, Clock clock) {
+            Optional<RateLimiter> limiter, Metrics metrics, Clock clock) {
         this.keys = keys;
+        this.limiter = limiter;
         this.upstream = new Upstream(baseUrl, timeout);
         this.metrics = metrics;
         this.logs = new GatewayLogWriter(ingest, metrics::gatewayLogLost);
@@ -101,10 +106,13 @@ public final class GatewayRoutes implements HttpService, AutoCloseable {
         }
         Caller caller = AuthFilter.bearerToken(req.headers().first(HELICONE_AUTH)).flatMap(keys::authenticate)
                 .orElseThrow(ApiException::unauthorized);
+        if (!RateLimits.admit(limiter, caller.apiKeyId(), res)) {
+            return;
+        }
         Map<String, String> heliconeHeaders = HeliconeHeaders.of(req.headers());
         LogIdentity identity = HeliconeHeaders.identity(heliconeHeaders, Map.of());
         String requestId = identity.requestId().orElseGet(() -> UUID.randomUUID().toString());
-        identity = new LogIdentity(java.util.Optional.of(requestId), identity.userId(), identity.properties());
+        identity = new LogIdentity(Optional.of(requestId), identity.userId(), identity.properties());
         byte[] body = readBody(req);
         URI target;
         try {

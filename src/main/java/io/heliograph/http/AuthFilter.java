@@ -9,6 +9,7 @@ import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerRequest;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -18,11 +19,16 @@ import java.util.function.Predicate;
 public final class AuthFilter implements Filter {
     private final ApiKeyStore keys;
     private final Predicate<String> isProtected;
+    private final Function<String, Optional<RateLimiter>> limiterFor;
 
-    /** @param isProtected which request paths need a Bearer key */
-    public AuthFilter(ApiKeyStore keys, Predicate<String> isProtected) {
+    /**
+     * @param isProtected which request paths need a Bearer key
+     * @param limiterFor  the per-key rate limit of a protected path, if any
+     */
+    public AuthFilter(ApiKeyStore keys, Predicate<String> isProtected, Function<String, Optional<RateLimiter>> limiterFor) {
         this.keys = keys;
         this.isProtected = isProtected;
+        this.limiterFor = limiterFor;
     }
 
     @Override
@@ -35,6 +41,9 @@ public final class AuthFilter implements Filter {
         Optional<Caller> caller = bearerToken(req.headers().first(HeaderNames.AUTHORIZATION)).flatMap(keys::authenticate);
         if (caller.isEmpty()) {
             Envelope.error(res, 401, "Unauthorized");
+            return;
+        }
+        if (!RateLimits.admit(limiterFor.apply(path), caller.get().apiKeyId(), res)) {
             return;
         }
         req.context().register(caller.get());

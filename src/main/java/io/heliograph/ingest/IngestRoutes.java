@@ -20,6 +20,7 @@ public final class IngestRoutes implements HttpService {
     /** Helicone's log routes, by the path segment that names the provider. */
     public static final List<String> HELICONE_LOG_ROUTES = List.of("custom", "oai", "anthropic", "googleapis");
     static final String NOT_FOUND = "Request not found";
+    public static final String PLAIN_LOG_ROUTE = "/v1/request/log";
 
     private final IngestService ingest;
     private final RequestLogStore logs;
@@ -41,7 +42,7 @@ public final class IngestRoutes implements HttpService {
             rules.post("/" + route + "/v1/log", (req, res) -> answer(res, ingest.log(AuthFilter.caller(req).orgId(),
                     HeliconeLogFormat.parse(body(req), provider, HeliconeHeaders.of(req.headers())))));
         }
-        rules.post("/v1/request/log", (req, res) ->
+        rules.post(PLAIN_LOG_ROUTE, (req, res) ->
                         answer(res, ingest.log(AuthFilter.caller(req).orgId(), PlainLogFormat.parse(body(req)))))
                 .get("/v1/request/{id}", this::get)
                 .get("/v1/requests", this::list);

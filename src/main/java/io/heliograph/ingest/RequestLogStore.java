@@ -127,6 +127,33 @@ public final class RequestLogStore {
         return new Page(items, new PageRequest.Position(last.startedAt(), last.id()).encode());
     }
 
+    /**
+     * Removes up to {@code limit} logs stored before {@code cutoff}, with their property rows, in one
+     * short transaction; returns how many. Retention calls it until it returns less than the limit.
+     */
+    public int purgeBatch(long cutoff, int limit) {
+        // Removal need not wait for the disk: a purge lost to a power cut is simply done again.
+        return database.bookkeeping().inTransaction(h -> {
+            List<Map<String, Object>> keys = h.createQuery(
+                            "SELECT org_id, id FROM request_logs WHERE logged_at < :cutoff ORDER BY logged_at LIMIT :limit")
+                    .bind("cutoff", cutoff).bind("limit", limit).mapToMap().list();
+            int removed = 0;
+            var properties = h.prepareBatch("DELETE FROM request_properties WHERE org_id = :org AND request_id = :id");
+            var logs = h.prepareBatch("DELETE FROM request_logs WHERE org_id = :org AND id = :id");
+            for (Map<String, Object> key : keys) {
+                properties.bind("org", key.get("org_id")).bind("id", key.get("id")).add();
+                logs.bind("org", key.get("org_id")).bind("id", key.get("id")).add();
+            }
+            if (!keys.isEmpty()) {
+                properties.execute();
+                for (int n : logs.execute()) {
+                    removed += n;
+                }
+            }
+            return removed;
+        });
+    }
+
     private static RequestLog map(ResultSet rs, boolean withBodies) throws SQLException {
         return new RequestLog(
                 rs.getString("org_id"),

@@ -67,6 +67,14 @@ public final class Metrics {
         gatewayLogsLost.increment();
     }
 
+    /** Rows a retention sweep removed. */
+    public void retentionRemoved(long deliveries, long logs) {
+        Counter.builder("heliograph_retention_removed").tag("kind", "deliveries")
+                .description("Records removed by retention").register(registry).increment(deliveries);
+        Counter.builder("heliograph_retention_removed").tag("kind", "logs")
+                .description("Records removed by retention").register(registry).increment(logs);
+    }
+
     public void logIngested() {
         logsIngested.increment();
     }

@@ -29,6 +29,10 @@ public final class Api {
         return new Api(baseUrl, key);
     }
 
+    public String apiKey() {
+        return apiKey;
+    }
+
     public String baseUrl() {
         return baseUrl;
     }

@@ -34,7 +34,7 @@ public final class ServerProcess implements AutoCloseable {
                 "-cp", System.getProperty("java.class.path"),
                 "io.heliograph.Main", "serve", "--port", "0", "--bind", "127.0.0.1",
                 "--bootstrap-api-key", TestServer.BOOTSTRAP_KEY,
-                "--allow-private-destinations", "--allow-http-destinations"));
+                "--allow-private-destinations", "--allow-http-destinations", "--rate-limit", "0"));
         command.addAll(store.storeFlags());
         command.addAll(List.of(extraArgs));
         try {

@@ -58,7 +58,7 @@ public final class TestServer implements AutoCloseable {
         Config config = new Config(0, "127.0.0.1", null, dataDir, postgres == null ? null : postgres.jdbcUrl(),
                 settings.bootstrapKey, settings.allowPrivate, settings.allowHttp, RetrySchedule.parse(settings.retrySchedule),
                 settings.webhookConcurrency, settings.inlineBodyLimit, Config.parseBaseUrl(settings.openAiBaseUrl),
-                settings.gatewayTimeout);
+                settings.gatewayTimeout, settings.retention, settings.rateLimit, settings.ingestRateLimit);
         heliograph = Heliograph.start(config, settings.resolver, new PrintStream(output, true, StandardCharsets.UTF_8));
         return this;
     }
@@ -146,6 +146,10 @@ public final class TestServer implements AutoCloseable {
         // Nothing listens on port 9 of loopback: a test that forgets to point the gateway somewhere gets a 502, not the internet.
         private String openAiBaseUrl = "http://127.0.0.1:9";
         private java.time.Duration gatewayTimeout = java.time.Duration.ofSeconds(30);
+        private java.time.Duration retention = java.time.Duration.ofDays(30);
+        // Tests fire requests far faster than any app: limits are off unless a test turns them on.
+        private int rateLimit;
+        private int ingestRateLimit;
 
         private Builder(StoreKind kind) {
             this.kind = kind;
@@ -189,6 +193,17 @@ public final class TestServer implements AutoCloseable {
         /** Where the gateway forwards {@code /oai/v1/*} (a fake upstream on loopback in tests). */
         public Builder openAiBaseUrl(String value) {
             openAiBaseUrl = value;
+            return this;
+        }
+
+        public Builder retention(java.time.Duration value) {
+            retention = value;
+            return this;
+        }
+
+        public Builder rateLimits(int management, int ingest) {
+            rateLimit = management;
+            ingestRateLimit = ingest;
             return this;
         }
 
