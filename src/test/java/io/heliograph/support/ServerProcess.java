@@ -29,13 +29,18 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Starts {@code serve} on the store of {@code store} (its data dir, or its PostgreSQL database). */
     public static ServerProcess start(TestServer store, String... extraArgs) {
+        return start(store.storeFlags(), extraArgs);
+    }
+
+    /** Starts {@code serve} with these store flags ({@code --data-dir=…} or {@code --database-url=…}). */
+    public static ServerProcess start(List<String> storeFlags, String... extraArgs) {
         List<String> command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElse("java"),
                 "-cp", System.getProperty("java.class.path"),
                 "io.heliograph.Main", "serve", "--port", "0", "--bind", "127.0.0.1",
                 "--bootstrap-api-key", TestServer.BOOTSTRAP_KEY,
                 "--allow-private-destinations", "--allow-http-destinations", "--rate-limit", "0"));
-        command.addAll(store.storeFlags());
+        command.addAll(storeFlags);
         command.addAll(List.of(extraArgs));
         try {
             Process process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
@@ -64,6 +69,10 @@ public final class ServerProcess implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("Server process did not start", e);
         }
+    }
+
+    public int port() {
+        return port;
     }
 
     public Api api() {

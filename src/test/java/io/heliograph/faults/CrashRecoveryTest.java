@@ -1,4 +1,4 @@
-package io.heliograph.e2e;
+package io.heliograph.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -17,6 +17,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -25,6 +26,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * pending or in flight; a new process on the same store delivers every one (duplicates allowed,
  * losses not).
  */
+@Tag("fault")
 class CrashRecoveryTest {
     private static final int LOGS = 2500;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -65,6 +67,10 @@ class CrashRecoveryTest {
             System.out.printf("crash test (%s): %d logged, %d delivered before the kill, %d delivered in all, %d lost, %d duplicated%n",
                     kind, logged.size(), beforeRestart, arrivals.size(), logged.size() - arrivals.keySet().stream().filter(logged::contains).count(),
                     duplicates);
+            io.heliograph.support.FaultReport.record("one SIGKILL with 2,500 deliveries backlogged", kind, LOGS, logged.size(),
+                    arrivals.keySet().stream().filter(logged::contains).count(), duplicates,
+                    logged.size() - arrivals.keySet().stream().filter(logged::contains).count(),
+                    beforeRestart + " delivered before the kill");
             assertThat(arrivals.keySet()).containsAll(logged);
             assertThat(arrivals.keySet()).hasSize(LOGS);
         }
