@@ -181,7 +181,9 @@ public final class Dispatcher implements AutoCloseable {
             metric = "failed";
         } else {
             Optional<Duration> delay = schedule.nextDelay(number, result.retryAfter(), random);
-            outcome = delay.map(d -> new DeliveryStore.Outcome(DeliveryStatus.PENDING, now + d.toMillis()))
+            // Counted from the answer, not from the send: "Retry-After: 3" means 3 s from when it was said.
+            long answeredAt = clock.millis();
+            outcome = delay.map(d -> new DeliveryStore.Outcome(DeliveryStatus.PENDING, answeredAt + d.toMillis()))
                     .orElse(new DeliveryStore.Outcome(DeliveryStatus.FAILED, null));
             metric = delay.isPresent() ? "retrying" : "failed";
         }
