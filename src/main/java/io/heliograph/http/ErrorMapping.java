@@ -22,6 +22,25 @@ public final class ErrorMapping {
     public static final String INTERNAL_ERROR = "Internal server error";
     public static final String NOT_FOUND = "Not found";
     public static final String STORE_UNAVAILABLE = "The store is not accepting requests right now; retry shortly";
+    public static final String STORE_FULL = "The store is out of disk space and cannot accept writes; nothing was stored, retry later";
+
+    /** SQLite's SQLITE_FULL (13), PostgreSQL's disk_full (53100), or the OS saying so. */
+    static boolean isDiskFull(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && ("53100".equals(sql.getSQLState())
+                    || sql.getErrorCode() == 13 && t.getClass().getName().startsWith("org.sqlite"))) {
+                return true;
+            }
+            String message = t.getMessage();
+            if (message != null && (message.contains("SQLITE_FULL") || message.contains("No space left on device"))) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
 
     private ErrorMapping() {
     }
@@ -42,9 +61,14 @@ public final class ErrorMapping {
                 Envelope.error(res, 400, "Could not read the request body"));
         // The store refused or could not be reached (disk full, database down): say so, never pretend.
         routing.error(JdbiException.class, (req, res, e) -> {
-            LOG.error("Store failure on {} {}", req.prologue().method(), req.path().path(), e);
-            res.header(HeaderNames.RETRY_AFTER, "1");
-            Envelope.error(res, 503, STORE_UNAVAILABLE);
+            boolean full = isDiskFull(e);
+            if (full) {
+                LOG.error("Store failure on {} {}: the disk is full", req.prologue().method(), req.path().path());
+            } else {
+                LOG.error("Store failure on {} {}", req.prologue().method(), req.path().path(), e);
+            }
+            res.header(HeaderNames.RETRY_AFTER, full ? "5" : "1");
+            Envelope.error(res, 503, full ? STORE_FULL : STORE_UNAVAILABLE);
         });
         routing.error(Throwable.class, (req, res, e) -> {
             LOG.error("Request {} {} failed", req.prologue().method(), req.path().path(), e);

@@ -31,11 +31,17 @@ public final class HealthRoutes implements HttpService {
     }
 
     private void ready(ServerRequest req, ServerResponse res) {
-        if (database.acceptsWrites()) {
-            send(res, 200, "{\"status\":\"ready\"}");
-        } else {
+        if (!database.acceptsWrites()) {
             send(res, 503, "{\"status\":\"unavailable\",\"reason\":\"store is not accepting writes\"}");
+            return;
         }
+        var low = database.lowOnDisk();
+        if (low.isPresent()) {
+            var body = io.heliograph.http.Json.object().put("status", "unavailable").put("reason", low.get());
+            send(res, 503, io.heliograph.http.Json.writeString(body));
+            return;
+        }
+        send(res, 200, "{\"status\":\"ready\"}");
     }
 
     private static void send(ServerResponse res, int status, String body) {

@@ -25,9 +25,12 @@ public final class Database implements AutoCloseable {
     private final Jdbi jdbi;
     private final Jdbi bookkeeping;
     private final Clock clock;
+    /** Where the SQLite file lives; null for PostgreSQL, whose disk is not ours to watch. */
+    private final Path storeDir;
 
-    private Database(Dialect dialect, HikariDataSource dataSource, HikariDataSource bookkeepingSource, Clock clock) {
+    private Database(Dialect dialect, HikariDataSource dataSource, HikariDataSource bookkeepingSource, Clock clock, Path storeDir) {
         this.dialect = dialect;
+        this.storeDir = storeDir;
         this.dataSource = dataSource;
         this.bookkeepingSource = bookkeepingSource;
         this.jdbi = Jdbi.create(dataSource);
@@ -57,7 +60,7 @@ public final class Database implements AutoCloseable {
         }
         String url = "jdbc:sqlite:" + dataDir.resolve(SQLITE_FILE).toAbsolutePath();
         return new Database(Dialect.SQLITE, sqlitePool("heliograph-sqlite", url, SQLiteConfig.SynchronousMode.FULL, 16),
-                sqlitePool("heliograph-sqlite-bookkeeping", url, SQLiteConfig.SynchronousMode.NORMAL, 8), clock);
+                sqlitePool("heliograph-sqlite-bookkeeping", url, SQLiteConfig.SynchronousMode.NORMAL, 8), clock, dataDir);
     }
 
     private static HikariDataSource sqlitePool(String name, String url, SQLiteConfig.SynchronousMode synchronous, int size) {
@@ -82,7 +85,7 @@ public final class Database implements AutoCloseable {
     private static Database openPostgres(String url, Clock clock) {
         Dialect.forUrl(url); // rejects anything that is not PostgreSQL with a clear message
         return new Database(Dialect.POSTGRESQL, postgresPool("heliograph-postgresql", url, null),
-                postgresPool("heliograph-postgresql-bookkeeping", url, "SET synchronous_commit TO OFF"), clock);
+                postgresPool("heliograph-postgresql-bookkeeping", url, "SET synchronous_commit TO OFF"), clock, null);
     }
 
     private static HikariDataSource postgresPool(String name, String url, String initSql) {
@@ -131,6 +134,26 @@ public final class Database implements AutoCloseable {
     }
 
     /** True when a write commits: what /readyz reports. */
+    /**
+     * For the embedded store: a reason when its disk is nearly full (less than 64 MiB or 5 % of it
+     * free, whichever is smaller), so /readyz turns traffic away before writes start failing.
+     */
+    public java.util.Optional<String> lowOnDisk() {
+        if (storeDir == null) {
+            return java.util.Optional.empty();
+        }
+        try {
+            java.nio.file.FileStore disk = Files.getFileStore(storeDir);
+            long free = disk.getUsableSpace();
+            long threshold = Math.min(64L * 1024 * 1024, disk.getTotalSpace() / 20);
+            return free < threshold
+                    ? java.util.Optional.of("disk almost full: " + free / 1024 + " KiB free in " + storeDir)
+                    : java.util.Optional.empty();
+        } catch (IOException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     public boolean acceptsWrites() {
         try {
             long now = clock.millis();

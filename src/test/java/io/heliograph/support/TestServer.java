@@ -33,7 +33,8 @@ public final class TestServer implements AutoCloseable {
         this.kind = settings.kind;
         this.settings = settings;
         try {
-            this.dataDir = Files.createTempDirectory("heliograph-test-");
+            this.dataDir = settings.dataDir != null ? Files.createDirectories(settings.dataDir)
+                    : Files.createTempDirectory("heliograph-test-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -145,6 +146,7 @@ public final class TestServer implements AutoCloseable {
         private PostgresDatabase sharedPostgres;
         // Nothing listens on port 9 of loopback: a test that forgets to point the gateway somewhere gets a 502, not the internet.
         private String openAiBaseUrl = "http://127.0.0.1:9";
+        private Path dataDir;
         private java.time.Duration gatewayTimeout = java.time.Duration.ofSeconds(30);
         private java.time.Duration retention = java.time.Duration.ofDays(30);
         // Tests fire requests far faster than any app: limits are off unless a test turns them on.
@@ -193,6 +195,12 @@ public final class TestServer implements AutoCloseable {
         /** Where the gateway forwards {@code /oai/v1/*} (a fake upstream on loopback in tests). */
         public Builder openAiBaseUrl(String value) {
             openAiBaseUrl = value;
+            return this;
+        }
+
+        /** Where the SQLite store lives (default: a new temp dir); removed on close like the default one. */
+        public Builder dataDir(Path value) {
+            dataDir = value;
             return this;
         }
 
