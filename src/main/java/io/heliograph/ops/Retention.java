@@ -65,6 +65,13 @@ public final class Retention implements AutoCloseable {
         });
     }
 
+    /** Stops the periodic sweeps; {@link #sweep()} still works (for tests that sweep at a moment of their choosing). */
+    public void stopSchedule() {
+        if (thread != null) {
+            thread.interrupt();
+        }
+    }
+
     /** What one sweep removed. */
     public record Swept(long deliveries, long logs) {
     }
