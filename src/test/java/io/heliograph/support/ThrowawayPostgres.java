@@ -23,11 +23,13 @@ public final class ThrowawayPostgres implements AutoCloseable {
     private final Path dir;
     private final Path data;
     private final int port;
+    private final String serverOptions;
 
-    private ThrowawayPostgres(Path dir, int port) {
+    private ThrowawayPostgres(Path dir, int port, String serverOptions) {
         this.dir = dir;
         this.data = dir.resolve("data");
         this.port = port;
+        this.serverOptions = serverOptions;
     }
 
     /** Whether this machine can run one (PostgreSQL binaries present, running as root for runuser). */
@@ -37,11 +39,28 @@ public final class ThrowawayPostgres implements AutoCloseable {
 
     public static ThrowawayPostgres create() {
         try {
-            Path dir = Files.createTempDirectory("hg-pg-");
+            return create(Files.createTempDirectory("hg-pg-"), false);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A cluster in {@code dir}; {@code small} makes it fit a small disk (1 MiB WAL segments, little
+     * WAL kept, small buffers).
+     */
+    public static ThrowawayPostgres create(Path dir, boolean small) {
+        try {
+            Files.createDirectories(dir);
             run(List.of("chown", "postgres:postgres", dir.toString()));
-            ThrowawayPostgres pg = new ThrowawayPostgres(dir, freePort());
-            pg.asPostgres(BIN.resolve("initdb").toString(), "-D", pg.data.toString(), "-A", "trust", "-U", "postgres",
-                    "--no-sync", "-E", "UTF8");
+            String options = small ? " -c max_wal_size=4MB -c min_wal_size=2MB -c shared_buffers=8MB -c wal_keep_size=0" : "";
+            ThrowawayPostgres pg = new ThrowawayPostgres(dir, freePort(), options);
+            List<String> initdb = new ArrayList<>(List.of(BIN.resolve("initdb").toString(), "-D", pg.data.toString(), "-A",
+                    "trust", "-U", "postgres", "--no-sync", "-E", "UTF8"));
+            if (small) {
+                initdb.add("--wal-segsize=1");
+            }
+            pg.asPostgres(initdb.toArray(String[]::new));
             pg.start();
             return pg;
         } catch (IOException e) {
@@ -55,7 +74,17 @@ public final class ThrowawayPostgres implements AutoCloseable {
 
     public void start() {
         asPostgres(BIN.resolve("pg_ctl").toString(), "-D", data.toString(), "-l", dir.resolve("server.log").toString(),
-                "-o", "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1", "-w", "-t", "60", "start");
+                "-o", "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1" + serverOptions, "-w", "-t", "60", "start");
+    }
+
+    /** Whether the server is up (pg_ctl status). */
+    public boolean running() {
+        try {
+            asPostgres(BIN.resolve("pg_ctl").toString(), "-D", data.toString(), "status");
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /** Stops it: {@code immediate} is a crash (no checkpoint; recovery from WAL at the next start). */
