@@ -64,6 +64,15 @@ public final class TestServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Starts again on the same store with changed settings, as an operator would after changing a
+     * flag: {@code server.restartWith(s -> s.allowPrivate(false))}. Ports change; take a new {@link #api()}.
+     */
+    public TestServer restartWith(java.util.function.Consumer<Builder> change) {
+        change.accept(settings);
+        return restart();
+    }
+
     public Path dataDir() {
         return dataDir;
     }
