@@ -5,6 +5,7 @@ import io.heliograph.auth.Caller;
 import io.heliograph.http.ApiException;
 import io.heliograph.http.AuthFilter;
 import io.heliograph.http.Envelope;
+import io.heliograph.http.JsonBodies;
 import io.heliograph.http.RateLimiter;
 import io.heliograph.http.RateLimits;
 import io.heliograph.ingest.GatewayExchange;
@@ -24,7 +25,6 @@ import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -140,18 +140,11 @@ public final class GatewayRoutes implements HttpService, AutoCloseable {
     }
 
     private static byte[] readBody(ServerRequest req) {
-        if (!req.content().hasEntity()) {
-            return new byte[0];
+        byte[] body = JsonBodies.readAtMost(req, MAX_REQUEST_BYTES);
+        if (body.length > MAX_REQUEST_BYTES) {
+            throw ApiException.tooLarge(TOO_LARGE);
         }
-        try (InputStream in = req.content().inputStream()) {
-            byte[] body = in.readNBytes(MAX_REQUEST_BYTES + 1);
-            if (body.length > MAX_REQUEST_BYTES) {
-                throw ApiException.tooLarge(TOO_LARGE);
-            }
-            return body;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return body;
     }
 
     private void forward(ServerRequest req, ServerResponse res, URI target, Exchange ex) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpException;
+import io.helidon.http.Status;
 import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerResponse;
@@ -58,7 +59,7 @@ public final class ErrorMapping {
             }
         });
         routing.error(UncheckedIOException.class, (req, res, e) ->
-                Envelope.error(res, 400, "Could not read the request body"));
+                Envelope.error(res, 400, JsonBodies.UNREADABLE_BODY));
         // The store refused or could not be reached (disk full, database down): say so, never pretend.
         routing.error(JdbiException.class, (req, res, e) -> {
             boolean full = isDiskFull(e);
@@ -81,7 +82,10 @@ public final class ErrorMapping {
      * percent-encoding, bodies over the server's own cap): the same envelope, never a bare page.
      */
     public static DirectHandlers directHandlers() {
-        DirectHandler envelope = (request, event, status, headers, message) -> {
+        DirectHandler envelope = (request, event, given, headers, message) -> {
+            // Helidon refuses a Transfer-Encoding other than chunked with a 501, yet files it as a bad
+            // request: it is the client's framing, not a failure of ours, so it is answered as one.
+            Status status = event == DirectHandler.EventType.BAD_REQUEST && given.code() >= 500 ? Status.BAD_REQUEST_400 : given;
             int code = status.code();
             String text = code == 413 ? JsonBodies.TOO_LARGE : code >= 500 ? INTERNAL_ERROR : status.reasonPhrase();
             return DirectHandler.TransportResponse.builder()

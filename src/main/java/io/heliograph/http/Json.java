@@ -32,8 +32,15 @@ public final class Json {
         return MAPPER.createObjectNode();
     }
 
-    /** Parses {@code bytes}; any malformation (including trailing garbage) is a 400 with {@code message}. */
+    /**
+     * Parses {@code bytes}; any malformation (including trailing garbage) is a 400 with {@code message}.
+     * JSON must be UTF-8 (RFC 8259): Jackson would also detect UTF-16 and UTF-32, but byte offsets into
+     * such a document are not character offsets, and the log routes cut raw values out by offset.
+     */
     public static JsonNode parse(byte[] bytes, String message) {
+        if (!isUtf8Candidate(bytes)) {
+            throw ApiException.badRequest(message);
+        }
         try {
             JsonNode node = MAPPER.readTree(bytes);
             if (node == null || node.isMissingNode()) {
@@ -43,6 +50,19 @@ public final class Json {
         } catch (IOException e) {
             throw ApiException.badRequest(message);
         }
+    }
+
+    /**
+     * False for UTF-16 and UTF-32 text: every JSON document in those holds a 0x00 byte (its ASCII
+     * punctuation), and no valid UTF-8 JSON document does (NUL may only appear escaped).
+     */
+    static boolean isUtf8Candidate(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b == 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public static byte[] write(JsonNode node) {

@@ -1,11 +1,11 @@
 package io.heliograph.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.helidon.common.buffers.DataReader;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -18,6 +18,7 @@ public final class JsonBodies {
     public static final String INVALID_JSON = "Invalid JSON body";
     public static final String TOO_LARGE = "Request body too large (limit 10 MiB)";
     public static final String WRONG_CONTENT_TYPE = "Content-Type must be application/json";
+    public static final String UNREADABLE_BODY = "Could not read the request body";
 
     private JsonBodies() {
     }
@@ -65,17 +66,27 @@ public final class JsonBodies {
                 throw ApiException.badRequest("Invalid Content-Length");
             }
         }
+        byte[] bytes = readAtMost(req, (int) MAX_BODY_BYTES);
+        if (bytes.length > MAX_BODY_BYTES) {
+            throw ApiException.tooLarge(TOO_LARGE);
+        }
+        return bytes;
+    }
+
+    /**
+     * The body, but no more than {@code limit + 1} bytes of it (so that the caller can tell "over the
+     * limit"). A body whose framing the client broke — it stopped before its Content-Length or its last
+     * chunk, or sent a chunk size that is not hex — is a 400: Helidon reports those while the entity is
+     * read, as unchecked exceptions of its own, which would otherwise be answered as a 500.
+     */
+    public static byte[] readAtMost(ServerRequest req, int limit) {
         if (!req.content().hasEntity()) {
             return new byte[0];
         }
         try (InputStream in = req.content().inputStream()) {
-            byte[] bytes = in.readNBytes((int) MAX_BODY_BYTES + 1);
-            if (bytes.length > MAX_BODY_BYTES) {
-                throw ApiException.tooLarge(TOO_LARGE);
-            }
-            return bytes;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            return in.readNBytes(limit + 1);
+        } catch (IOException | DataReader.InsufficientDataAvailableException | IllegalArgumentException e) {
+            throw ApiException.badRequest(UNREADABLE_BODY);
         }
     }
 }

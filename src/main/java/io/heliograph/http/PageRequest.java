@@ -45,7 +45,8 @@ public record PageRequest(int limit, Optional<Position> after) {
         try {
             String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
             int colon = text.indexOf(':');
-            if (colon > 0 && colon < text.length() - 1) {
+            // Cursors we write hold an id; a NUL (which PostgreSQL refuses as a parameter) is damage.
+            if (colon > 0 && colon < text.length() - 1 && text.indexOf('\0') < 0) {
                 return new Position(Long.parseLong(text.substring(0, colon)), text.substring(colon + 1));
             }
         } catch (IllegalArgumentException e) {

@@ -53,13 +53,18 @@ final class RawJson {
         }
         if (token == JsonToken.START_OBJECT && wantsBelow(path, pointers)) {
             while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String child = path + "/" + p.currentName();
+                String child = path + "/" + escape(p.currentName());
                 p.nextToken();
                 walk(p, child, pointers, doc, found);
             }
         } else if (token.isStructStart()) {
             p.skipChildren();
         }
+    }
+
+    /** A key as a JSON-pointer step (RFC 6901), so that a key named "a/b" is not taken for the path /a/b. */
+    private static String escape(String key) {
+        return key.replace("~", "~0").replace("/", "~1");
     }
 
     private static boolean wantsBelow(String path, Set<String> pointers) {

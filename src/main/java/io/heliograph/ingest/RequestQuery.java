@@ -23,10 +23,15 @@ public record RequestQuery(Optional<String> model, Optional<String> userId, Map<
         if (properties.size() > MAX_PROPERTY_FILTERS) {
             throw ApiException.badRequest("At most " + MAX_PROPERTY_FILTERS + " property filters per query");
         }
+        // What cannot be stored cannot match, and PostgreSQL refuses a NUL even as a query parameter.
+        properties.forEach((key, value) -> {
+            StorableText.require(key, "Property filters");
+            StorableText.require(value, "Property filters");
+        });
         return new RequestQuery(nonEmpty(req, "model"), nonEmpty(req, "user_id"), properties, PageRequest.of(req));
     }
 
     private static Optional<String> nonEmpty(ServerRequest req, String name) {
-        return req.query().first(name).asOptional().filter(v -> !v.isEmpty());
+        return req.query().first(name).asOptional().filter(v -> !v.isEmpty()).map(v -> StorableText.require(v, name));
     }
 }
