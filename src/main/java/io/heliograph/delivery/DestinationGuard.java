@@ -262,10 +262,13 @@ public final class DestinationGuard {
             Block.of("::1/128"),
             Block.of("fc00::/7"),         // unique local
             Block.of("fe80::/10"),        // link-local
-            Block.of("ff00::/8"));        // multicast
+            Block.of("ff00::/8"),         // multicast
+            Block.of("64:ff9b:1::/48"),   // local-use NAT64 (RFC 8215): translates to whatever IPv4 the site chose
+            Block.of("2001::/32"));       // Teredo: tunnels to an obfuscated IPv4 address
 
     private static final List<Ipv4Embedding> IPV4_EMBEDDINGS = List.of(
             new Ipv4Embedding(Block.of("::ffff:0:0/96"), 12),   // IPv4-mapped
+            new Ipv4Embedding(Block.of("::ffff:0:0:0/96"), 12), // IPv4-translated (SIIT, RFC 2765)
             new Ipv4Embedding(Block.of("::/96"), 12),           // IPv4-compatible (deprecated, still routable by some stacks)
             new Ipv4Embedding(Block.of("64:ff9b::/96"), 12),    // NAT64 well-known prefix
             new Ipv4Embedding(Block.of("2002::/16"), 2));       // 6to4

@@ -145,6 +145,9 @@ class DestinationGuardTest {
             "::127.0.0.1", "::10.0.0.1", "::c0a8:101",
             "64:ff9b::127.0.0.1", "64:ff9b::a9fe:a9fe", "64:ff9b::192.168.0.1",
             "2002:7f00:1::", "2002:a00:1::1", "2002:c0a8:101:1::1",
+            // found by the SSRF matrix: IPv4-translated, local-use NAT64 and Teredo were let through
+            "::ffff:0:7f00:1", "::ffff:0:a9fe:a9fe", "64:ff9b:1::a9fe:a9fe", "64:ff9b:1:7f00:1::",
+            "2001:0:4136:e378:8000:63bf:3fff:fdd2", "2001::1",
         })
         void embeddedPrivateIpv4IsRefused(String address) {
             assertThat(DestinationGuard.parseIpLiteral(address))

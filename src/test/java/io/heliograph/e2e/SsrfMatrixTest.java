@@ -123,6 +123,9 @@ class SsrfMatrixTest {
             refused("https://[64:ff9b::a9fe:a9fe]/"),
             refused("https://[2002:7f00:1::]/"),
             refused("https://[2002:a9fe:a9fe::]/"),
+            refused("https://[::ffff:0:7f00:1]/"),        // IPv4-translated (SIIT)
+            refused("https://[64:ff9b:1::a9fe:a9fe]/"),   // local-use NAT64
+            refused("https://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/"), // Teredo
             // Userinfo and delimiter tricks: the host is what follows the last '@' of the authority
             refused("https://good.com@127.0.0.1:{trap}/"),
             refused("https://127.0.0.1:{trap}#@good.com"),
