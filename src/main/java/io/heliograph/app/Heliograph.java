@@ -58,9 +58,11 @@ public final class Heliograph implements AutoCloseable {
     private final Sender sender;
     private final GatewayRoutes gateway;
     private final Retention retention;
+    private final IngestService ingest;
 
     private Heliograph(Database database, WebServer server, Dispatcher dispatcher, Sender sender, GatewayRoutes gateway,
-            Retention retention) {
+            Retention retention, IngestService ingest) {
+        this.ingest = ingest;
         this.gateway = gateway;
         this.retention = retention;
         this.database = database;
@@ -148,7 +150,7 @@ public final class Heliograph implements AutoCloseable {
             retention.start();
             LOG.info("Heliograph listening on http://{}:{} (store: {})", config.bind(), server.port(),
                     database.dialect().name().toLowerCase());
-            return new Heliograph(database, server, dispatcher, sender, gateway, retention);
+            return new Heliograph(database, server, dispatcher, sender, gateway, retention, ingest);
         } catch (RuntimeException e) {
             if (gateway != null) {
                 gateway.close();
@@ -206,6 +208,7 @@ public final class Heliograph implements AutoCloseable {
         retention.close();
         server.stop();
         gateway.close();
+        ingest.close();
         dispatcher.close();
         sender.close();
         database.close();
