@@ -123,8 +123,13 @@ public final class IngestService implements AutoCloseable {
         boolean[] inserted = new boolean[batch.size()];
         try {
             database.jdbi().useTransaction(h -> {
+                boolean[] isNew = store.insertAll(h, batch.stream().map(Pending::log).toList());
                 for (int i = 0; i < batch.size(); i++) {
-                    inserted[i] = insert(h, batch.get(i).log());
+                    inserted[i] = isNew[i];
+                    if (isNew[i]) {
+                        RequestLog log = batch.get(i).log();
+                        hooks.forEach(hook -> hook.onNewLog(h, log));
+                    }
                 }
             });
         } catch (RuntimeException batchFailure) {

@@ -37,51 +37,73 @@ public final class RequestLogStore {
     public record Page(List<RequestLog> items, String nextCursor) {
     }
 
+    private static final String INSERT_LOG = """
+            INSERT INTO request_logs (org_id, id, started_at, ended_at, logged_at, provider, model, user_id,
+                status, prompt_tokens, completion_tokens, total_tokens, time_to_first_token_ms, cost, streamed,
+                properties, request_url, request_body, response_body, response_text, outcome)
+            VALUES (:org_id, :id, :started_at, :ended_at, :logged_at, :provider, :model, :user_id,
+                :status, :prompt_tokens, :completion_tokens, :total_tokens, :ttft, :cost, :streamed,
+                :properties, :request_url, :request_body, :response_body, :response_text, :outcome)
+            ON CONFLICT (org_id, id) DO NOTHING""";
+
     /**
      * Inserts the log within the caller's transaction. False when the org already has a log with this
      * id: a repeat is not logged twice.
      */
     public boolean insert(Handle h, RequestLog log) {
-        int inserted = h.createUpdate("""
-                        INSERT INTO request_logs (org_id, id, started_at, ended_at, logged_at, provider, model, user_id,
-                            status, prompt_tokens, completion_tokens, total_tokens, time_to_first_token_ms, cost, streamed,
-                            properties, request_url, request_body, response_body, response_text, outcome)
-                        VALUES (:org_id, :id, :started_at, :ended_at, :logged_at, :provider, :model, :user_id,
-                            :status, :prompt_tokens, :completion_tokens, :total_tokens, :ttft, :cost, :streamed,
-                            :properties, :request_url, :request_body, :response_body, :response_text, :outcome)
-                        ON CONFLICT (org_id, id) DO NOTHING""")
-                .bind("org_id", log.orgId())
-                .bind("id", log.id())
-                .bind("started_at", log.startedAt())
-                .bind("ended_at", log.endedAt())
-                .bind("logged_at", database.clock().millis())
-                .bind("provider", log.provider())
-                .bind("model", log.model())
-                .bind("user_id", log.userId())
-                .bind("status", log.status())
-                .bind("prompt_tokens", log.usage().promptTokens())
-                .bind("completion_tokens", log.usage().completionTokens())
-                .bind("total_tokens", log.usage().totalTokens())
-                .bind("ttft", log.timeToFirstTokenMs())
-                .bind("cost", log.cost())
-                .bind("streamed", log.streamed())
-                .bind("properties", propertiesJson(log.properties()))
-                .bind("request_url", log.requestUrl())
-                .bind("request_body", log.requestBody())
-                .bind("response_body", log.responseBody())
-                .bind("response_text", log.responseText())
-                .bind("outcome", log.outcome().wireName())
-                .execute();
-        if (inserted == 0) {
-            return false;
+        return insertAll(h, List.of(log))[0];
+    }
+
+    /**
+     * Inserts logs within the caller's transaction, each statement prepared once for all of them
+     * (group commit writes many at a time). Per log: whether it was new — false for an id the org
+     * already had, including one earlier in the same list.
+     */
+    public boolean[] insertAll(Handle h, List<RequestLog> logs) {
+        long now = database.clock().millis();
+        var batch = h.prepareBatch(INSERT_LOG);
+        for (RequestLog log : logs) {
+            batch.bind("org_id", log.orgId())
+                    .bind("id", log.id())
+                    .bind("started_at", log.startedAt())
+                    .bind("ended_at", log.endedAt())
+                    .bind("logged_at", now)
+                    .bind("provider", log.provider())
+                    .bind("model", log.model())
+                    .bind("user_id", log.userId())
+                    .bind("status", log.status())
+                    .bind("prompt_tokens", log.usage().promptTokens())
+                    .bind("completion_tokens", log.usage().completionTokens())
+                    .bind("total_tokens", log.usage().totalTokens())
+                    .bind("ttft", log.timeToFirstTokenMs())
+                    .bind("cost", log.cost())
+                    .bind("streamed", log.streamed())
+                    .bind("properties", propertiesJson(log.properties()))
+                    .bind("request_url", log.requestUrl())
+                    .bind("request_body", log.requestBody())
+                    .bind("response_body", log.responseBody())
+                    .bind("response_text", log.responseText())
+                    .bind("outcome", log.outcome().wireName())
+                    .add();
         }
-        if (!log.properties().isEmpty()) {
-            var batch = h.prepareBatch("INSERT INTO request_properties (org_id, request_id, key, value) VALUES (:org, :id, :key, :value)");
-            log.properties().forEach((key, value) -> batch.bind("org", log.orgId()).bind("id", log.id())
-                    .bind("key", key).bind("value", value).add());
-            batch.execute();
+        int[] counts = batch.execute();
+        boolean[] inserted = new boolean[logs.size()];
+        var properties = h.prepareBatch("INSERT INTO request_properties (org_id, request_id, key, value) VALUES (:org, :id, :key, :value)");
+        int propertyRows = 0;
+        for (int i = 0; i < logs.size(); i++) {
+            inserted[i] = counts[i] > 0;
+            RequestLog log = logs.get(i);
+            if (inserted[i]) {
+                for (Map.Entry<String, String> e : log.properties().entrySet()) {
+                    properties.bind("org", log.orgId()).bind("id", log.id()).bind("key", e.getKey()).bind("value", e.getValue()).add();
+                    propertyRows++;
+                }
+            }
         }
-        return true;
+        if (propertyRows > 0) {
+            properties.execute();
+        }
+        return inserted;
     }
 
     /** One log with its bodies. */
