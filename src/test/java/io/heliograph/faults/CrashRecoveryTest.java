@@ -3,7 +3,6 @@ package io.heliograph.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.heliograph.support.Api;
 import io.heliograph.support.Receiver;
 import io.heliograph.support.ServerProcess;
@@ -29,7 +28,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 @Tag("fault")
 class CrashRecoveryTest {
     private static final int LOGS = 2500;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @ParameterizedTest
     @EnumSource(StoreKind.class)
@@ -77,10 +75,6 @@ class CrashRecoveryTest {
     }
 
     private static void count(Map<String, Integer> arrivals, Receiver.Received r) {
-        try {
-            arrivals.merge(JSON.readTree(r.body()).get("request_id").asText(), 1, Integer::sum);
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+        arrivals.merge(r.requestId(), 1, Integer::sum);
     }
 }

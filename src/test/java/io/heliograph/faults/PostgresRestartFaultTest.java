@@ -3,7 +3,6 @@ package io.heliograph.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.heliograph.support.Api;
 import io.heliograph.support.FaultReport;
 import io.heliograph.support.Receiver;
@@ -36,7 +35,6 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("fault")
 class PostgresRestartFaultTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private int readyz(int port) {
@@ -56,11 +54,7 @@ class PostgresRestartFaultTest {
                         "--retry-schedule", "1s,1s,2s,2s,5s,5s,5s,5s")) {
             Map<String, Integer> arrivals = new ConcurrentHashMap<>();
             receiver.answering(r -> {
-                try {
-                    arrivals.merge(JSON.readTree(r.body()).get("request_id").asText(), 1, Integer::sum);
-                } catch (Exception e) {
-                    throw new AssertionError(e);
-                }
+                arrivals.merge(r.requestId(), 1, Integer::sum);
                 return Receiver.status(200);
             });
             Api api = server.api();

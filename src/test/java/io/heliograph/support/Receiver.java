@@ -25,7 +25,18 @@ public final class Receiver implements AutoCloseable {
         public String text() {
             return new String(body, StandardCharsets.UTF_8);
         }
+
+        /** The payload's {@code request_id}: which logged request this delivery is about. */
+        public String requestId() {
+            try {
+                return JSON.readTree(body).get("request_id").asText();
+            } catch (java.io.IOException e) {
+                throw new AssertionError("Not a JSON payload: " + text(), e);
+            }
+        }
     }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private final MockWebServer server = new MockWebServer();
     private final List<Received> received = new CopyOnWriteArrayList<>();
