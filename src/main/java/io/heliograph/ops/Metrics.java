@@ -3,6 +3,9 @@ package io.heliograph.ops;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -43,6 +46,10 @@ public final class Metrics {
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(20))
                 .register(registry);
+        // Heap, threads and CPU of the process: what an operator (and bench/load.sh) reads to size a node.
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
         Gauge.builder("heliograph_deliveries_pending", this, m -> m.backlog().pending())
                 .description("Deliveries waiting for an attempt").register(registry);
         Gauge.builder("heliograph_deliveries_oldest_pending_age_seconds", this, m -> m.backlog().oldestAgeSeconds())

@@ -406,6 +406,7 @@ class DeliveryTest {
             assertThat(metrics.body()).contains("heliograph_logs_ingested_total").contains("heliograph_delivery_attempts_total")
                     .contains("heliograph_delivery_attempt_seconds_bucket").contains("heliograph_deliveries_pending")
                     .contains("heliograph_deliveries_oldest_pending_age_seconds")
+                    .contains("jvm_memory_used_bytes{area=\"heap\"").contains("process_cpu_usage")
                     .doesNotContain(webhookId).doesNotContain("127.0.0.1");
         }
     }

@@ -1,0 +1,947 @@
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Heliograph's load harness: starts the server (a separate JVM, -Xmx512m, on a fresh SQLite data
+ * directory or a fresh PostgreSQL database), a local webhook receiver and a load generator (both in
+ * this JVM, plain HTTP/1.1 over keep-alive sockets, virtual threads), and measures:
+ *
+ * <ol>
+ *   <li>ceiling: the generator posting the same 1 KiB bodies straight to the receiver — the plain
+ *       HTTP ceiling of this machine, which every figure is divided by;</li>
+ *   <li>ingest: 64 clients, 1 KiB logs, no webhook: logs/s committed;</li>
+ *   <li>end-to-end: the same, with one webhook to the receiver: logs/s accepted, deliveries/s
+ *       received, and the time from a log's answer to its webhook's arrival;</li>
+ *   <li>steady: the same latency at a fixed open-loop rate (default 1,000 logs/s);</li>
+ *   <li>hanging: 1,000 deliveries of which every tenth goes to a receiver that never answers (until
+ *       Heliograph's 15 s timeout): latency of the other 900;</li>
+ *   <li>backlog: N pending deliveries (default 1,000,000: 100,000 logs × 10 disabled webhooks), then
+ *       the webhooks are enabled and the drain is timed, with the server's heap and RSS sampled.</li>
+ * </ol>
+ *
+ * Every address is loopback. Every loop is bounded in count and time. Run it with bench/load.sh.
+ *
+ * <pre>
+ *   java bench/LoadHarness.java --jar target/heliograph.jar [--stores sqlite,postgres] [--clients 64]
+ *       [--seconds 15] [--warmup 5] [--rate 1000] [--backlog 1000000] [--backlog-webhooks 10] [--hang 1000]
+ *       [--phases ceiling,ingest,e2e,steady,hanging,backlog]
+ *       [--server-opts "-XX:StartFlightRecording=filename=/tmp/x.jfr"]
+ * </pre>
+ */
+public class LoadHarness {
+    static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+    static final String KEY = "hg_bench_" + UUID.randomUUID().toString().replace("-", "");
+    static final String PADDING = "x".repeat(700);
+    static final HttpClient API = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    static Map<String, String> options = new LinkedHashMap<>();
+    static final List<String> report = new ArrayList<>();
+
+    public static void main(String[] args) throws Exception {
+        String[] defaults = {"stores", "sqlite,postgres", "clients", "64", "seconds", "15", "warmup", "5", "rate", "1000",
+            "backlog", "1000000", "backlog-webhooks", "10", "hang", "1000", "jar", "target/heliograph.jar",
+            "phases", "ceiling,ingest,e2e,steady,hanging,backlog", "server-opts", ""};
+        for (int i = 0; i < defaults.length; i += 2) {
+            options.put(defaults[i], defaults[i + 1]);
+        }
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            if (!args[i].startsWith("--") || !options.containsKey(args[i].substring(2))) {
+                throw new IllegalArgumentException("Unknown option " + args[i] + "; options: " + options.keySet());
+            }
+            options.put(args[i].substring(2), args[i + 1]);
+        }
+        List<String> phases = List.of(opt("phases").split(","));
+        Path jar = Path.of(opt("jar"));
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("No server jar at " + jar + " (bench/load.sh builds it)");
+        }
+        System.out.printf("Heliograph load harness: %d cores, %s, clients %s, %s s measured after %s s warm-up%n",
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name") + " " + Runtime.version(),
+                opt("clients"), opt("seconds"), opt("warmup"));
+        try (Receiver receiver = new Receiver(false); Receiver hanging = new Receiver(true)) {
+            double ceiling = 0;
+            if (phases.contains("ceiling")) {
+                ceiling = ceiling(receiver);
+            }
+            for (String store : opt("stores").split(",")) {
+                runStore(store.trim(), jar, receiver, hanging, phases, ceiling);
+            }
+        }
+        System.out.println();
+        System.out.println("## Results");
+        System.out.println();
+        report.forEach(System.out::println);
+        System.exit(0);
+    }
+
+    static String opt(String name) {
+        return options.get(name);
+    }
+
+    static int intOpt(String name) {
+        return Integer.parseInt(opt(name));
+    }
+
+    // ---------------------------------------------------------------- phases
+
+    static double ceiling(Receiver receiver) throws Exception {
+        System.out.println("\n# ceiling: generator -> receiver, nothing between");
+        CpuClock self = CpuClock.self();
+        Run run = new Plan("ceiling", receiver.port, "/ceiling", null).clients(intOpt("clients")).run();
+        double harnessCores = self.coresSince();
+        System.out.printf("ceiling: %.0f requests/s, answer p50 %.2f ms p99 %.2f ms, %d failed, generator+receiver %.2f cores%n",
+                run.perSecond(), ms(run.answers, 0.5), ms(run.answers, 0.99), run.failed.sum(), harnessCores);
+        report.add("### Plain HTTP ceiling (generator → receiver, nothing between)");
+        report.add("");
+        report.add("| requests/s | answer p50 | answer p99 | generator+receiver CPU |");
+        report.add("|---|---|---|---|");
+        report.add(String.format("| %.0f | %.2f ms | %.2f ms | %.2f cores |", run.perSecond(), ms(run.answers, 0.5),
+                ms(run.answers, 0.99), harnessCores));
+        report.add("");
+        return run.perSecond();
+    }
+
+    static void runStore(String store, Path jar, Receiver receiver, Receiver hanging, List<String> phases, double ceiling)
+            throws Exception {
+        System.out.println("\n# store: " + store);
+        try (Server server = Server.start(store, jar)) {
+            List<String> rows = new ArrayList<>();
+            rows.add("### " + store + " (server -Xmx512m" + (ceiling > 0 ? String.format(Locale.ROOT, "; ceiling %.0f/s", ceiling) : "")
+                    + ")");
+            rows.add("");
+            rows.add("| phase | logs/s accepted | deliveries/s | log accepted → webhook received p50 / p90 / p99 / max "
+                    + "| log answer p50 / p99 | server CPU | server peak RSS / heap | ratio to ceiling |");
+            rows.add("|---|---|---|---|---|---|---|---|---|");
+            if (phases.contains("ingest")) {
+                rows.add(ingest(server, ceiling));
+            }
+            if (phases.contains("e2e")) {
+                rows.add(endToEnd(server, receiver, ceiling));
+            }
+            if (phases.contains("steady")) {
+                rows.add(steady(server, receiver));
+            }
+            if (phases.contains("hanging")) {
+                rows.add(hangingPhase(server, receiver, hanging));
+            }
+            if (phases.contains("backlog")) {
+                rows.add(backlog(server, receiver, ceiling));
+            }
+            rows.add("");
+            report.addAll(rows);
+        }
+    }
+
+    static String ingest(Server server, double ceiling) throws Exception {
+        System.out.println("\n## ingest: " + opt("clients") + " clients, 1 KiB logs, no webhook");
+        Watch watch = server.watch();
+        Run run = new Plan("ingest", server.port, "/v1/request/log", KEY).clients(intOpt("clients")).run();
+        Watch.Figures f = watch.stop();
+        System.out.printf("ingest: %.0f logs/s, answer p50 %.2f p99 %.2f ms, %d failed; %s%n", run.perSecond(),
+                ms(run.answers, 0.5), ms(run.answers, 0.99), run.failed.sum(), f);
+        return row("ingest, " + opt("clients") + " clients", run.perSecond(), null, null, run, f,
+                ratio(run.perSecond(), ceiling));
+    }
+
+    static String endToEnd(Server server, Receiver receiver, double ceiling) throws Exception {
+        System.out.println("\n## end-to-end: " + opt("clients") + " clients, one webhook to the receiver");
+        server.createWebhook(receiver.url("/hook/e2e"), "e2e", null);
+        Watch watch = server.watch();
+        Plan plan = new Plan("e2e", server.port, "/v1/request/log", KEY).clients(intOpt("clients")).track(receiver);
+        Run run = plan.run();
+        Watch.Figures f = watch.stop();
+        long delivered = receiver.countArrivals(run.accepted.keySet(), run.windowStart, run.windowEnd);
+        double deliveriesPerSecond = delivered / run.windowSeconds();
+        Latency latency = receiver.awaitAll(run, Duration.ofSeconds(180));
+        System.out.printf("e2e: %.0f logs/s accepted, %.0f deliveries/s received; %s; %s%n", run.perSecond(),
+                deliveriesPerSecond, latency, f);
+        return row("end-to-end, " + opt("clients") + " clients", run.perSecond(), deliveriesPerSecond, latency, run, f,
+                ratio(deliveriesPerSecond, ceiling) + " (deliveries)");
+    }
+
+    static String steady(Server server, Receiver receiver) throws Exception {
+        int rate = intOpt("rate");
+        System.out.println("\n## steady: " + rate + " logs/s, open loop, one webhook");
+        server.createWebhook(receiver.url("/hook/steady"), "steady", null);
+        Watch watch = server.watch();
+        Run run = new Plan("steady", server.port, "/v1/request/log", KEY).clients(intOpt("clients")).rate(rate)
+                .track(receiver).run();
+        Watch.Figures f = watch.stop();
+        double delivered = receiver.countArrivals(run.accepted.keySet(), run.windowStart, run.windowEnd) / run.windowSeconds();
+        Latency latency = receiver.awaitAll(run, Duration.ofSeconds(120));
+        System.out.printf("steady: %.0f logs/s, %.0f deliveries/s; %s; %s%n", run.perSecond(), delivered, latency, f);
+        return row("steady " + rate + " logs/s", run.perSecond(), delivered, latency, run, f, "");
+    }
+
+    static String hangingPhase(Server server, Receiver receiver, Receiver hanging) throws Exception {
+        int total = intOpt("hang");
+        System.out.println("\n## hanging: " + total + " deliveries, every tenth to a receiver that never answers");
+        server.createWebhook(receiver.url("/hook/mixed"), "mixed", "ok");
+        String hangId = server.createWebhook(hanging.url("/hang"), "mixed", "hang");
+        Watch watch = server.watch();
+        // 500 logs/s for two seconds: a burst the size of the issue's, not a flood.
+        Plan plan = new Plan("mixed", server.port, "/v1/request/log", KEY).clients(16).rate(500).total(total)
+                .lanes(i -> i % 10 == 9 ? "hang" : "ok").track(receiver, "ok").warmup(0).measure(Math.max(5, total / 500 + 5));
+        Run run = plan.run();
+        Latency latency = receiver.awaitAll(run, Duration.ofSeconds(60));
+        Watch.Figures f = watch.stop();
+        int held = hanging.open.get();
+        System.out.printf("hanging: %d ok deliveries %s; the hanging receiver holds %d requests; %s%n",
+                run.accepted.size(), latency, held, f);
+        server.deleteWebhook(hangId);
+        return row("hanging: " + total + " deliveries, 10 % hang (the other " + run.accepted.size() + ")", run.perSecond(), null,
+                latency, run, f, held + " held open by the hanging receiver");
+    }
+
+    static String backlog(Server server, Receiver receiver, double ceiling) throws Exception {
+        int target = intOpt("backlog");
+        int hooks = intOpt("backlog-webhooks");
+        int logs = (target + hooks - 1) / hooks;
+        System.out.printf("%n## backlog: %d logs x %d disabled webhooks = %d pending deliveries, then enable and drain%n",
+                logs, hooks, (long) logs * hooks);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < hooks; i++) {
+            String id = server.createWebhook(receiver.url("/hook/backlog"), "backlog", null);
+            server.patch(id, "{\"enabled\":false}");
+            ids.add(id);
+        }
+        long fillStart = System.nanoTime();
+        Run fill = new Plan("backlog", server.port, "/v1/request/log", KEY).clients(intOpt("clients")).total(logs).warmup(0)
+                .measure(3600).run();
+        double fillSeconds = (System.nanoTime() - fillStart) / 1e9;
+        long pending = server.pending();
+        System.out.printf("filled in %.0f s (%d logs accepted, %d failed); pending deliveries: %d%n", fillSeconds,
+                fill.ok.sum(), fill.failed.sum(), pending);
+        long before = receiver.arrivals("/hook/backlog");
+        Watch watch = server.watch();
+        long t0 = System.nanoTime();
+        for (String id : ids) {
+            server.patch(id, "{\"enabled\":true}");
+        }
+        long expected = (long) logs * hooks;
+        long deadline = t0 + Duration.ofMinutes(60).toNanos();
+        List<long[]> samples = new ArrayList<>(); // {nanos, delivered}
+        while (System.nanoTime() < deadline) {
+            long got = receiver.arrivals("/hook/backlog") - before;
+            samples.add(new long[] {System.nanoTime(), got});
+            if (got >= expected) {
+                break;
+            }
+            if (samples.size() % 10 == 0) {
+                System.out.printf("  drained %d / %d (%.0f/s)%n", got, expected, got / ((System.nanoTime() - t0) / 1e9));
+            }
+            Thread.sleep(1000);
+        }
+        Watch.Figures f = watch.stop();
+        long drained = samples.get(samples.size() - 1)[1];
+        double seconds = (samples.get(samples.size() - 1)[0] - t0) / 1e9;
+        double rate = drained / seconds;
+        // "Full speed" throughout: the rate over the first and the last tenth of the drain.
+        double first = windowRate(samples, 0, 0.1);
+        double last = windowRate(samples, 0.9, 1.0);
+        System.out.printf("backlog: %d / %d drained in %.0f s: %.0f/s (first tenth %.0f/s, last tenth %.0f/s); %s%n", drained,
+                expected, seconds, rate, first, last, f);
+        return row(String.format(Locale.ROOT, "backlog of %,d pending (%d webhooks): drained %,d in %.0f s; first / last "
+                        + "tenth %.0f / %.0f per s", pending, hooks, drained, seconds, first, last), fill.perSecond(), rate, null,
+                fill, f, ratio(rate, ceiling) + " (deliveries)");
+    }
+
+    static double windowRate(List<long[]> samples, double from, double to) {
+        int a = (int) Math.floor(from * (samples.size() - 1));
+        int b = Math.max(a + 1, (int) Math.ceil(to * (samples.size() - 1)));
+        if (b >= samples.size()) {
+            return 0;
+        }
+        return (samples.get(b)[1] - samples.get(a)[1]) / ((samples.get(b)[0] - samples.get(a)[0]) / 1e9);
+    }
+
+    static String row(String phase, double logs, Double deliveries, Latency latency, Run run, Watch.Figures f, String ratio) {
+        return String.format(Locale.ROOT, "| %s | %.0f | %s | %s | %.2f / %.2f ms | %.2f cores | %d / %d MiB | %s |", phase, logs,
+                deliveries == null ? "—" : String.format(Locale.ROOT, "%.0f", deliveries),
+                latency == null ? "—" : latency.cell(), ms(run.answers, 0.5), ms(run.answers, 0.99), f.cores(), f.peakRssMiB(),
+                f.peakHeapMiB(), ratio);
+    }
+
+    static String ratio(double value, double ceiling) {
+        return ceiling > 0 ? String.format(Locale.ROOT, "%.0f %%", 100 * value / ceiling) : "";
+    }
+
+    // ---------------------------------------------------------------- load generator
+
+    /** One run of the generator: who it posts to, how many clients, closed loop or a fixed rate. */
+    static final class Plan {
+        final String scenario;
+        final int port;
+        final String path;
+        final String key;
+        int clients = 64;
+        double rate; // 0: as fast as answers come
+        long total; // 0: until the time is up
+        int warmupSeconds = intOpt("warmup");
+        int measureSeconds = intOpt("seconds");
+        LongFunction<String> lanes = i -> "main";
+        Receiver tracked;
+        String trackedLane; // null: every lane
+
+        Plan(String scenario, int port, String path, String key) {
+            this.scenario = scenario;
+            this.port = port;
+            this.path = path;
+            this.key = key;
+        }
+
+        Plan clients(int n) { clients = n; return this; }
+        Plan rate(double r) { rate = r; return this; }
+        Plan total(long t) { total = t; return this; }
+        Plan warmup(int s) { warmupSeconds = s; return this; }
+        Plan measure(int s) { measureSeconds = s; return this; }
+        Plan lanes(LongFunction<String> l) { lanes = l; return this; }
+        Plan track(Receiver r) { tracked = r; return this; }
+        Plan track(Receiver r, String lane) { tracked = r; trackedLane = lane; return this; }
+
+        Run run() throws InterruptedException {
+            Run run = new Run();
+            long start = System.nanoTime();
+            run.windowStart = start + warmupSeconds * 1_000_000_000L;
+            run.windowEnd = run.windowStart + measureSeconds * 1_000_000_000L;
+            AtomicLong tickets = new AtomicLong();
+            List<Thread> threads = new ArrayList<>();
+            String head = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n"
+                    + (key == null ? "" : "Authorization: Bearer " + key + "\r\n") + "Content-Type: application/json\r\n";
+            for (int c = 0; c < clients; c++) {
+                threads.add(Thread.ofVirtual().start(() -> {
+                    Client client = null;
+                    while (true) {
+                        long ticket = tickets.getAndIncrement();
+                        if (total > 0 && ticket >= total) {
+                            break;
+                        }
+                        long scheduled = System.nanoTime();
+                        if (rate > 0) {
+                            scheduled = start + (long) (ticket * 1e9 / rate);
+                            long wait;
+                            while ((wait = scheduled - System.nanoTime()) > 0) {
+                                LockSupport.parkNanos(wait);
+                            }
+                        }
+                        if (scheduled >= run.windowEnd) {
+                            break;
+                        }
+                        String id = UUID.randomUUID().toString();
+                        String lane = lanes.apply(ticket);
+                        byte[] body = log(id, scenario, lane);
+                        byte[] request = (head + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+                        try {
+                            if (client == null) {
+                                client = new Client(port);
+                            }
+                            int status = client.post(request, body);
+                            long answered = System.nanoTime();
+                            if (status == 200) {
+                                if (answered >= run.windowStart && answered < run.windowEnd) {
+                                    run.ok.increment();
+                                    run.answers.add(answered - scheduled);
+                                } else if (total > 0) {
+                                    run.ok.increment();
+                                }
+                                if (tracked != null && (trackedLane == null || trackedLane.equals(lane))) {
+                                    run.accepted.put(id, answered);
+                                }
+                            } else {
+                                run.failed.increment();
+                                if (run.failed.sum() < 5) {
+                                    System.out.println("  answer " + status + " to a log");
+                                }
+                            }
+                        } catch (IOException e) {
+                            run.failed.increment();
+                            if (client != null) {
+                                client.close();
+                                client = null;
+                            }
+                        }
+                    }
+                    if (client != null) {
+                        client.close();
+                    }
+                }));
+            }
+            for (Thread t : threads) {
+                t.join(Duration.ofSeconds(warmupSeconds + measureSeconds + 120));
+            }
+            run.windowEnd = Math.min(run.windowEnd, System.nanoTime());
+            if (total > 0) {
+                run.windowStart = Math.min(run.windowStart, start);
+            }
+            return run;
+        }
+    }
+
+    static final class Run {
+        final LongAdder ok = new LongAdder();
+        final LongAdder failed = new LongAdder();
+        final Samples answers = new Samples();
+        /** Request id → when its answer arrived (nanoTime), for logs whose webhook is followed. */
+        final Map<String, Long> accepted = new ConcurrentHashMap<>();
+        long windowStart;
+        long windowEnd;
+
+        double windowSeconds() {
+            return (windowEnd - windowStart) / 1e9;
+        }
+
+        double perSecond() {
+            return ok.sum() / windowSeconds();
+        }
+    }
+
+    static byte[] log(String id, String scenario, String lane) {
+        return ("{\"request_id\":\"" + id + "\",\"model\":\"gpt-4o\",\"provider\":\"OPENAI\",\"status\":200,"
+                + "\"started_at\":\"2026-01-15T10:30:00.000Z\",\"ended_at\":\"2026-01-15T10:30:00.930Z\","
+                + "\"properties\":{\"scenario\":\"" + scenario + "\",\"lane\":\"" + lane + "\"},"
+                + "\"request\":{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"" + PADDING + "\"}]},"
+                + "\"response\":{\"choices\":[{\"message\":{\"content\":\"Hi!\"}}],\"usage\":{\"prompt_tokens\":13,"
+                + "\"completion_tokens\":17}}}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A keep-alive HTTP/1.1 connection: one request at a time, the answer read whole. */
+    static final class Client implements Closeable {
+        private final Socket socket;
+        private final InputStream in;
+        private final OutputStream out;
+
+        Client(int port) throws IOException {
+            socket = new Socket();
+            socket.setTcpNoDelay(true);
+            socket.connect(new InetSocketAddress(LOOPBACK, port), 5000);
+            socket.setSoTimeout(60_000);
+            in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
+            out = socket.getOutputStream();
+        }
+
+        int post(byte[] head, byte[] body) throws IOException {
+            byte[] all = Arrays.copyOf(head, head.length + body.length);
+            System.arraycopy(body, 0, all, head.length, body.length);
+            out.write(all);
+            out.flush();
+            String status = Http.line(in);
+            if (status == null || status.length() < 12) {
+                throw new IOException("connection closed");
+            }
+            Http.skipBody(in, Http.headers(in));
+            return Integer.parseInt(status.substring(9, 12));
+        }
+
+        @Override
+        public void close() {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // closing
+            }
+        }
+    }
+
+    static final class Http {
+        static String line(InputStream in) throws IOException {
+            StringBuilder sb = new StringBuilder();
+            int b;
+            while ((b = in.read()) != -1) {
+                if (b == '\n') {
+                    int n = sb.length();
+                    return n > 0 && sb.charAt(n - 1) == '\r' ? sb.substring(0, n - 1) : sb.toString();
+                }
+                sb.append((char) b);
+            }
+            return sb.isEmpty() ? null : sb.toString();
+        }
+
+        static Map<String, String> headers(InputStream in) throws IOException {
+            Map<String, String> headers = new LinkedHashMap<>();
+            String line;
+            while ((line = line(in)) != null && !line.isEmpty()) {
+                int colon = line.indexOf(':');
+                if (colon > 0) {
+                    headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+                }
+            }
+            return headers;
+        }
+
+        static byte[] skipBody(InputStream in, Map<String, String> headers) throws IOException {
+            if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
+                ByteArrayOutputStream all = new ByteArrayOutputStream();
+                while (true) {
+                    String size = line(in);
+                    int n = Integer.parseInt(size.split(";")[0].trim(), 16);
+                    if (n == 0) {
+                        headers(in);
+                        return all.toByteArray();
+                    }
+                    all.write(in.readNBytes(n));
+                    line(in);
+                }
+            }
+            int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
+            byte[] body = in.readNBytes(length);
+            if (body.length < length) {
+                throw new IOException("connection closed mid-body");
+            }
+            return body;
+        }
+    }
+
+    // ---------------------------------------------------------------- receiver
+
+    /**
+     * The webhook receiver: HTTP/1.1 keep-alive on loopback, a virtual thread per connection, 200 with
+     * no body. Records when each request id first arrives. The hanging one reads the request and then
+     * never answers, until the sender gives up and closes the connection.
+     */
+    static final class Receiver implements Closeable {
+        private static final byte[] OK = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+        final ServerSocket server;
+        final int port;
+        final boolean hang;
+        final Map<String, Long> firstArrival = new ConcurrentHashMap<>();
+        final Map<String, LongAdder> byPath = new ConcurrentHashMap<>();
+        final LongAdder duplicates = new LongAdder();
+        final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
+        final List<Socket> sockets = new CopyOnWriteArrayList<>();
+        final AtomicBoolean closed = new AtomicBoolean();
+
+        Receiver(boolean hang) throws IOException {
+            this.hang = hang;
+            server = new ServerSocket(0, 1024, LOOPBACK);
+            port = server.getLocalPort();
+            Thread.ofPlatform().daemon().name("receiver-" + port).start(this::accept);
+        }
+
+        String url(String path) {
+            return "http://127.0.0.1:" + port + path;
+        }
+
+        private void accept() {
+            while (!closed.get()) {
+                try {
+                    Socket s = server.accept();
+                    s.setTcpNoDelay(true);
+                    sockets.add(s);
+                    Thread.ofVirtual().start(() -> serve(s));
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        }
+
+        private void serve(Socket s) {
+            try (s) {
+                InputStream in = new BufferedInputStream(s.getInputStream(), 16 * 1024);
+                OutputStream out = s.getOutputStream();
+                String requestLine;
+                while ((requestLine = Http.line(in)) != null) {
+                    if (requestLine.isEmpty()) {
+                        continue;
+                    }
+                    byte[] body = Http.skipBody(in, Http.headers(in));
+                    long now = System.nanoTime();
+                    String path = requestLine.split(" ")[1];
+                    byPath.computeIfAbsent(path, p -> new LongAdder()).increment();
+                    if (hang) {
+                        open.incrementAndGet();
+                        try {
+                            while (in.read() != -1) {
+                                // hold the request until the sender closes the connection
+                            }
+                        } finally {
+                            open.decrementAndGet();
+                        }
+                        return;
+                    }
+                    if (!path.equals("/ceiling") && !path.equals("/hook/backlog")) {
+                        String id = requestId(body);
+                        if (id != null && firstArrival.putIfAbsent(id, now) != null) {
+                            duplicates.increment();
+                        }
+                    }
+                    out.write(OK);
+                    out.flush();
+                }
+            } catch (IOException e) {
+                // the sender closed the connection
+            } finally {
+                sockets.remove(s);
+            }
+        }
+
+        static String requestId(byte[] body) {
+            String text = new String(body, StandardCharsets.ISO_8859_1);
+            int at = text.indexOf("\"request_id\":\"");
+            return at < 0 ? null : text.substring(at + 14, text.indexOf('"', at + 14));
+        }
+
+        long arrivals(String path) {
+            LongAdder a = byPath.get(path);
+            return a == null ? 0 : a.sum();
+        }
+
+        long countArrivals(java.util.Set<String> ids, long from, long to) {
+            long n = 0;
+            for (String id : ids) {
+                Long at = firstArrival.get(id);
+                if (at != null && at >= from && at < to) {
+                    n++;
+                }
+            }
+            return n;
+        }
+
+        /** Waits (bounded) until every accepted log of the run has arrived; latency of those accepted in the window. */
+        Latency awaitAll(Run run, Duration limit) throws InterruptedException {
+            long deadline = System.nanoTime() + limit.toNanos();
+            while (System.nanoTime() < deadline && !run.accepted.keySet().stream().allMatch(firstArrival::containsKey)) {
+                Thread.sleep(100);
+            }
+            Samples samples = new Samples();
+            long missing = 0;
+            long early = 0;
+            for (Map.Entry<String, Long> e : run.accepted.entrySet()) {
+                if (e.getValue() < run.windowStart || e.getValue() >= run.windowEnd) {
+                    continue;
+                }
+                Long at = firstArrival.get(e.getKey());
+                if (at == null) {
+                    missing++;
+                } else {
+                    long d = at - e.getValue();
+                    if (d < 0) {
+                        early++;
+                    }
+                    samples.add(Math.max(0, d));
+                }
+            }
+            return new Latency(samples, missing, early);
+        }
+
+        @Override
+        public void close() throws IOException {
+            closed.set(true);
+            server.close();
+            for (Socket s : sockets) {
+                s.close();
+            }
+        }
+    }
+
+    record Latency(Samples samples, long missing, long early) {
+        String cell() {
+            return String.format(Locale.ROOT, "%.2f / %.2f / %.2f / %.1f ms%s", ms(samples, 0.5), ms(samples, 0.9),
+                    ms(samples, 0.99), ms(samples, 1.0), missing > 0 ? " (" + missing + " never arrived)" : "");
+        }
+
+        @Override
+        public String toString() {
+            return "latency " + cell() + " over " + samples.size() + " (" + early + " arrived before the log's answer)";
+        }
+    }
+
+    /** Nanosecond samples, sorted on demand. */
+    static final class Samples {
+        private final java.util.concurrent.ConcurrentLinkedQueue<Long> all = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        private long[] sorted;
+
+        void add(long nanos) {
+            all.add(nanos);
+            sorted = null;
+        }
+
+        int size() {
+            return all.size();
+        }
+
+        long at(double q) {
+            if (sorted == null) {
+                sorted = all.stream().mapToLong(Long::longValue).sorted().toArray();
+            }
+            if (sorted.length == 0) {
+                return 0;
+            }
+            return sorted[Math.max(0, Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1))];
+        }
+    }
+
+    static double ms(Samples s, double q) {
+        return s.at(q) / 1e6;
+    }
+
+    // ---------------------------------------------------------------- the server under test
+
+    static final class Server implements Closeable {
+        final Process process;
+        final int port;
+        final Path dir;
+        final String database;
+
+        private Server(Process process, int port, Path dir, String database) {
+            this.process = process;
+            this.port = port;
+            this.dir = dir;
+            this.database = database;
+        }
+
+        static Server start(String store, Path jar) throws Exception {
+            Path dir = Files.createTempDirectory("heliograph-load-");
+            int port;
+            try (ServerSocket probe = new ServerSocket(0, 1, LOOPBACK)) {
+                port = probe.getLocalPort();
+            }
+            String java = ProcessHandle.current().info().command().orElse("java");
+            List<String> command = new ArrayList<>(List.of(java, "-Xmx512m"));
+            if (!opt("server-opts").isBlank()) {
+                command.addAll(List.of(opt("server-opts").trim().split("\\s+")));
+            }
+            command.addAll(List.of("-jar", jar.toString(), "serve", "--port",
+                    Integer.toString(port), "--bind", "127.0.0.1", "--allow-private-destinations", "--allow-http-destinations",
+                    "--rate-limit", "0"));
+            String database = null;
+            switch (store) {
+                case "sqlite" -> command.addAll(List.of("--data-dir", dir.resolve("data").toString()));
+                case "postgres" -> {
+                    database = "hg_load_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+                    psql("CREATE DATABASE " + database);
+                    command.addAll(List.of("--database-url", "jdbc:postgresql://127.0.0.1:5432/" + database + "?user=postgres"));
+                }
+                default -> throw new IllegalArgumentException("Unknown store " + store + " (sqlite or postgres)");
+            }
+            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("server.log").toFile());
+            pb.environment().put("HELIOGRAPH_BOOTSTRAP_API_KEY", KEY);
+            Process process = pb.start();
+            Server server = new Server(process, port, dir, database);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (true) {
+                try {
+                    if (server.get("/readyz").statusCode() == 200) {
+                        break;
+                    }
+                } catch (IOException e) {
+                    // not listening yet
+                }
+                if (!process.isAlive() || System.nanoTime() > deadline) {
+                    server.close();
+                    throw new IllegalStateException("The server did not start; see " + dir.resolve("server.log"));
+                }
+                Thread.sleep(100);
+            }
+            System.out.println("server pid " + process.pid() + " on port " + port + ", log " + dir.resolve("server.log"));
+            return server;
+        }
+
+        static void psql(String sql) throws IOException, InterruptedException {
+            Process p = new ProcessBuilder("psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1",
+                    "-q", "-c", sql).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException("psql " + sql + ": " + out);
+            }
+        }
+
+        HttpResponse<String> get(String path) throws IOException, InterruptedException {
+            return API.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30))
+                    .header("Authorization", "Bearer " + KEY).build(), HttpResponse.BodyHandlers.ofString());
+        }
+
+        HttpResponse<String> send(String method, String path, String body) throws IOException, InterruptedException {
+            HttpResponse<String> r = API.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + KEY)
+                    .header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200 && r.statusCode() != 201) {
+                throw new IllegalStateException(method + " " + path + " answered " + r.statusCode() + ": " + r.body());
+            }
+            return r;
+        }
+
+        /** A webhook to {@code destination} for logs whose scenario (and lane, if given) property matches. */
+        String createWebhook(String destination, String scenario, String lane) throws IOException, InterruptedException {
+            String filters = "[{\"key\":\"scenario\",\"value\":\"" + scenario + "\"}"
+                    + (lane == null ? "" : ",{\"key\":\"lane\",\"value\":\"" + lane + "\"}") + "]";
+            String body = send("POST", "/v1/webhooks", "{\"destination\":\"" + destination
+                    + "\",\"config\":{\"sampleRate\":100,\"propertyFilters\":" + filters + "},\"includeData\":true}").body();
+            Matcher m = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"").matcher(body);
+            if (!m.find()) {
+                throw new IllegalStateException("No webhook id in " + body);
+            }
+            return m.group(1);
+        }
+
+        void patch(String id, String body) throws IOException, InterruptedException {
+            send("PATCH", "/v1/webhooks/" + id, body);
+        }
+
+        void deleteWebhook(String id) throws IOException, InterruptedException {
+            API.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/webhooks/" + id)).DELETE()
+                    .header("Authorization", "Bearer " + KEY).build(), HttpResponse.BodyHandlers.ofString());
+        }
+
+        long pending() throws IOException, InterruptedException {
+            Thread.sleep(1100); // the gauge is read from the store at most once a second
+            return (long) metric(get("/metrics").body(), "heliograph_deliveries_pending");
+        }
+
+        Watch watch() {
+            return new Watch(this);
+        }
+
+        @Override
+        public void close() {
+            process.destroy();
+            try {
+                if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor();
+                }
+                if (database != null) {
+                    psql("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+                }
+                // The server's log outlives the run, for a look at what it said.
+                Path kept = Path.of("target", "load-server-" + (database == null ? "sqlite" : "postgres") + ".log");
+                Files.createDirectories(kept.getParent());
+                Files.copy(dir.resolve("server.log"), kept, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                try (var files = Files.walk(dir)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            } catch (Exception e) {
+                System.out.println("cleanup: " + e);
+            }
+        }
+    }
+
+    static double metric(String scrape, String name) {
+        double sum = 0;
+        for (String line : scrape.split("\n")) {
+            if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
+    }
+
+    /** Server CPU over a phase (from /proc), and its peak RSS and heap (sampled every 250 ms / 1 s). */
+    static final class Watch {
+        record Figures(double cores, long peakRssMiB, long peakHeapMiB, double harnessCores) {
+            @Override
+            public String toString() {
+                return String.format(Locale.ROOT, "server %.2f cores, peak RSS %d MiB, peak heap %d MiB; harness %.2f cores", cores,
+                        peakRssMiB, peakHeapMiB, harnessCores);
+            }
+        }
+
+        final Server server;
+        final CpuClock cpu;
+        final CpuClock self = CpuClock.self();
+        final AtomicLong peakRss = new AtomicLong();
+        final AtomicLong peakHeap = new AtomicLong();
+        final AtomicBoolean running = new AtomicBoolean(true);
+        final Thread sampler;
+
+        Watch(Server server) {
+            this.server = server;
+            cpu = new CpuClock(server.process.pid());
+            sampler = Thread.ofPlatform().daemon().start(() -> {
+                int tick = 0;
+                while (running.get()) {
+                    try {
+                        for (String line : Files.readAllLines(Path.of("/proc/" + server.process.pid() + "/status"))) {
+                            if (line.startsWith("VmRSS:")) {
+                                long kib = Long.parseLong(line.replaceAll("[^0-9]", ""));
+                                peakRss.accumulateAndGet(kib / 1024, Math::max);
+                            }
+                        }
+                        if (tick++ % 4 == 0) {
+                            String scrape = server.get("/metrics").body();
+                            double heap = 0;
+                            for (String line : scrape.split("\n")) {
+                                if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
+                                    heap += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                                }
+                            }
+                            peakHeap.accumulateAndGet((long) (heap / (1024 * 1024)), Math::max);
+                        }
+                        Thread.sleep(250);
+                    } catch (Exception e) {
+                        return;
+                    }
+                }
+            });
+        }
+
+        Figures stop() throws InterruptedException {
+            running.set(false);
+            sampler.join(5000);
+            return new Figures(cpu.coresSince(), peakRss.get(), peakHeap.get(), self.coresSince());
+        }
+    }
+
+    /** Process CPU time from /proc/<pid>/stat (utime + stime, in clock ticks of 1/100 s). */
+    static final class CpuClock {
+        final long pid;
+        final long startTicks;
+        final long startNanos = System.nanoTime();
+
+        CpuClock(long pid) {
+            this.pid = pid;
+            this.startTicks = ticks();
+        }
+
+        static CpuClock self() {
+            return new CpuClock(ProcessHandle.current().pid());
+        }
+
+        long ticks() {
+            try {
+                String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            } catch (IOException e) {
+                return 0;
+            }
+        }
+
+        double coresSince() {
+            return (ticks() - startTicks) / 100.0 / ((System.nanoTime() - startNanos) / 1e9);
+        }
+    }
+}

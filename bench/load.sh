@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Heliograph's load harness in one command: builds the server jar if it is missing or stale, then
+# runs bench/LoadHarness.java, which starts the server (SQLite, then PostgreSQL), a local receiver
+# and the load generator, and prints the table of docs/benchmarks.md. Loopback only; every phase is
+# bounded in time. Options go to the harness, e.g.:
+#   bench/load.sh                                   # everything, both stores (~25 min)
+#   bench/load.sh --stores sqlite --phases ceiling,ingest,e2e --seconds 10
+# PostgreSQL: the local server on 127.0.0.1:5432 (trust auth); a throw-away database per run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./heliograph --version >/dev/null   # builds target/heliograph.jar when needed
+java_bin=""
+for candidate in ${JAVA_HOME:+$JAVA_HOME/bin/java} $(ls -d /usr/lib/jvm/*/bin/java 2>/dev/null | sort -rV) java; do
+  home=$(cd "$(dirname "$(readlink -f "$(command -v "$candidate" || echo "$candidate")")")/.." 2>/dev/null && pwd) || continue
+  major=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$home/release" 2>/dev/null | head -n 1)
+  if [ -n "$major" ] && [ "$major" -ge 21 ]; then java_bin="$home/bin/java"; break; fi
+done
+[ -n "$java_bin" ] || { echo "bench/load.sh: needs a JDK 21+" >&2; exit 1; }
+exec "$java_bin" bench/LoadHarness.java --jar target/heliograph.jar "$@"
