@@ -428,9 +428,11 @@ public class LoadHarness {
         }
     }
 
+    /** A ~1 KiB chat-completion log that started 930 ms ago and ended now, as a logger would send it. */
     static byte[] log(String id, String scenario, String lane) {
+        java.time.Instant now = java.time.Instant.now();
         return ("{\"request_id\":\"" + id + "\",\"model\":\"gpt-4o\",\"provider\":\"OPENAI\",\"status\":200,"
-                + "\"started_at\":\"2026-01-15T10:30:00.000Z\",\"ended_at\":\"2026-01-15T10:30:00.930Z\","
+                + "\"started_at\":\"" + now.minusMillis(930) + "\",\"ended_at\":\"" + now + "\","
                 + "\"properties\":{\"scenario\":\"" + scenario + "\",\"lane\":\"" + lane + "\"},"
                 + "\"request\":{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"" + PADDING + "\"}]},"
                 + "\"response\":{\"choices\":[{\"message\":{\"content\":\"Hi!\"}}],\"usage\":{\"prompt_tokens\":13,"

@@ -113,7 +113,7 @@ public final class Heliograph implements AutoCloseable {
                     sender, config.retrySchedule(), config.webhookConcurrency(), metrics, clock);
             IngestService ingest = new IngestService(database, logs, new LogAssembler(PriceTable.load()), List.of(
                     new Outbox(deliveries, clock, dispatcher::wake),
-                    IngestService.NewLogHook.afterEachCommit(metrics::logIngested)));
+                    IngestService.NewLogHook.afterEachCommit(metrics::logsIngested)));
 
             RateLimits limits = new RateLimits(config.rateLimit(), config.ingestRateLimit(), System::nanoTime);
             gateway = new GatewayRoutes(keys, config.openAiBaseUrl(), config.gatewayTimeout(), ingest, limits.ingest(),

@@ -38,14 +38,24 @@ public final class DeliveryStore {
         this.bookkeeping = database.bookkeeping();
     }
 
-    /** Inserts a pending delivery, due now, within the log's own transaction. */
-    public void insert(Handle h, String id, String orgId, String webhookId, String requestId, long now) {
-        h.createUpdate("""
-                        INSERT INTO deliveries (id, org_id, webhook_id, request_id, status, attempts_count, next_attempt_at,
-                            created_at, updated_at)
-                        VALUES (:id, :org, :webhook, :request, 'pending', 0, :now, :now, :now)""")
-                .bind("id", id).bind("org", orgId).bind("webhook", webhookId).bind("request", requestId).bind("now", now)
-                .execute();
+    /** A delivery to create: due now, for one webhook and one new log. */
+    public record New(String id, String orgId, String webhookId, String requestId) {
+    }
+
+    /** Inserts pending deliveries, due now, within their logs' own transaction: one prepared statement for all. */
+    public void insertAll(Handle h, List<New> rows, long now) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        var batch = h.prepareBatch("""
+                INSERT INTO deliveries (id, org_id, webhook_id, request_id, status, attempts_count, next_attempt_at,
+                    created_at, updated_at)
+                VALUES (:id, :org, :webhook, :request, 'pending', 0, :now, :now, :now)""");
+        for (New row : rows) {
+            batch.bind("id", row.id()).bind("org", row.orgId()).bind("webhook", row.webhookId()).bind("request", row.requestId())
+                    .bind("now", now).add();
+        }
+        batch.execute();
     }
 
     /**

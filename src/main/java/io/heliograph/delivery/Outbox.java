@@ -5,6 +5,10 @@ import io.heliograph.ingest.RequestLog;
 import io.heliograph.webhook.Webhook;
 import io.heliograph.webhook.WebhookStore;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -16,6 +20,8 @@ public final class Outbox implements IngestService.NewLogHook {
     private final DeliveryStore deliveries;
     private final Clock clock;
     private final Runnable wake;
+    /** Whether the transaction this committer thread just ran created deliveries (so the dispatcher has work). */
+    private final ThreadLocal<Boolean> created = ThreadLocal.withInitial(() -> false);
 
     public Outbox(DeliveryStore deliveries, Clock clock, Runnable wake) {
         this.deliveries = deliveries;
@@ -24,17 +30,27 @@ public final class Outbox implements IngestService.NewLogHook {
     }
 
     @Override
-    public void onNewLog(Handle transaction, RequestLog log) {
+    public void onNewLogs(Handle transaction, List<RequestLog> logs) {
         long now = clock.millis();
-        for (Webhook webhook : WebhookStore.enabled(transaction, log.orgId())) {
-            if (Matching.matches(webhook, log)) {
-                deliveries.insert(transaction, Delivery.newId(now), log.orgId(), webhook.id(), log.id(), now);
+        // Read in the logs' transaction, once per org per batch: a webhook created before the commit sees these logs.
+        Map<String, List<Webhook>> enabled = new HashMap<>();
+        List<DeliveryStore.New> rows = new ArrayList<>();
+        for (RequestLog log : logs) {
+            for (Webhook webhook : enabled.computeIfAbsent(log.orgId(), org -> WebhookStore.enabled(transaction, org))) {
+                if (Matching.matches(webhook, log)) {
+                    rows.add(new DeliveryStore.New(Delivery.newId(now), log.orgId(), webhook.id(), log.id()));
+                }
             }
         }
+        deliveries.insertAll(transaction, rows, now);
+        created.set(!rows.isEmpty());
     }
 
     @Override
-    public void afterCommit() {
-        wake.run();
+    public void afterCommit(List<RequestLog> logs) {
+        if (created.get()) {
+            created.set(false);
+            wake.run();
+        }
     }
 }

@@ -27,25 +27,25 @@ public final class IngestService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IngestService.class);
     static final int MAX_BATCH = 256;
 
-    /** Runs inside the transaction that inserts a log the org did not have yet. */
-    @FunctionalInterface
+    /** Runs inside the transaction that inserts logs the org did not have yet, then after its commit. */
     public interface NewLogHook {
-        void onNewLog(Handle transaction, RequestLog log);
+        /** In the transaction, with every new log it inserts (a group commit holds many). */
+        void onNewLogs(Handle transaction, List<RequestLog> logs);
 
-        /** Runs after that transaction committed. */
-        default void afterCommit() {
+        /** After that transaction committed, on the same thread, with the same logs. */
+        default void afterCommit(List<RequestLog> logs) {
         }
 
-        /** A hook that only acts once a new log is committed (a counter, a wake-up). */
-        static NewLogHook afterEachCommit(Runnable action) {
+        /** A hook that only acts once new logs are committed (a counter). */
+        static NewLogHook afterEachCommit(java.util.function.IntConsumer committed) {
             return new NewLogHook() {
                 @Override
-                public void onNewLog(Handle transaction, RequestLog log) {
+                public void onNewLogs(Handle transaction, List<RequestLog> logs) {
                 }
 
                 @Override
-                public void afterCommit() {
-                    action.run();
+                public void afterCommit(List<RequestLog> logs) {
+                    committed.accept(logs.size());
                 }
             };
         }
@@ -121,15 +121,19 @@ public final class IngestService implements AutoCloseable {
 
     private void commit(List<Pending> batch) {
         boolean[] inserted = new boolean[batch.size()];
+        List<RequestLog> fresh = new ArrayList<>(batch.size());
         try {
             database.jdbi().useTransaction(h -> {
+                fresh.clear();
                 boolean[] isNew = store.insertAll(h, batch.stream().map(Pending::log).toList());
                 for (int i = 0; i < batch.size(); i++) {
                     inserted[i] = isNew[i];
                     if (isNew[i]) {
-                        RequestLog log = batch.get(i).log();
-                        hooks.forEach(hook -> hook.onNewLog(h, log));
+                        fresh.add(batch.get(i).log());
                     }
+                }
+                if (!fresh.isEmpty()) {
+                    hooks.forEach(hook -> hook.onNewLogs(h, fresh));
                 }
             });
         } catch (RuntimeException batchFailure) {
@@ -141,31 +145,30 @@ public final class IngestService implements AutoCloseable {
             for (Pending p : batch) {
                 try {
                     boolean isNew = database.jdbi().inTransaction(h -> insert(h, p.log()));
-                    finish(p, isNew);
+                    if (isNew) {
+                        hooks.forEach(hook -> hook.afterCommit(List.of(p.log())));
+                    }
+                    p.inserted().complete(isNew);
                 } catch (RuntimeException e) {
                     p.inserted().completeExceptionally(e);
                 }
             }
             return;
         }
+        if (!fresh.isEmpty()) {
+            hooks.forEach(hook -> hook.afterCommit(fresh));
+        }
         for (int i = 0; i < batch.size(); i++) {
-            finish(batch.get(i), inserted[i]);
+            batch.get(i).inserted().complete(inserted[i]);
         }
     }
 
     private boolean insert(Handle h, RequestLog log) {
         boolean isNew = store.insert(h, log);
         if (isNew) {
-            hooks.forEach(hook -> hook.onNewLog(h, log));
+            hooks.forEach(hook -> hook.onNewLogs(h, List.of(log)));
         }
         return isNew;
-    }
-
-    private void finish(Pending p, boolean isNew) {
-        if (isNew) {
-            hooks.forEach(NewLogHook::afterCommit);
-        }
-        p.inserted().complete(isNew);
     }
 
     /** Commits what is queued, then stops the committers. */

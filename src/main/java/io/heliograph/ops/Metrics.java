@@ -82,8 +82,8 @@ public final class Metrics {
                 .description("Records removed by retention").register(registry).increment(logs);
     }
 
-    public void logIngested() {
-        logsIngested.increment();
+    public void logsIngested(int count) {
+        logsIngested.increment(count);
     }
 
     public void attempt(String outcome, long latencyMs) {
