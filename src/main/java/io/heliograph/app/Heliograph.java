@@ -112,7 +112,7 @@ public final class Heliograph implements AutoCloseable {
             Dispatcher dispatcher = new Dispatcher(deliveries, webhookStore, logs, new Payloads(config.inlineBodyLimitBytes(), links),
                     sender, config.retrySchedule(), config.webhookConcurrency(), metrics, clock);
             IngestService ingest = new IngestService(database, logs, new LogAssembler(PriceTable.load()), List.of(
-                    new Outbox(deliveries, clock, dispatcher::wake),
+                    new Outbox(deliveries, dispatcher, clock),
                     IngestService.NewLogHook.afterEachCommit(metrics::logsIngested)));
 
             RateLimits limits = new RateLimits(config.rateLimit(), config.ingestRateLimit(), System::nanoTime);

@@ -38,66 +38,72 @@ public final class DeliveryStore {
         this.bookkeeping = database.bookkeeping();
     }
 
-    /** A delivery to create: due now, for one webhook and one new log. */
-    public record New(String id, String orgId, String webhookId, String requestId) {
+    /** A delivery to create, due now, for one webhook and one new log; {@code leasedBy} non-null when a node takes it at once. */
+    public record New(String id, String orgId, String webhookId, String requestId, String leasedBy) {
     }
 
-    /** Inserts pending deliveries, due now, within their logs' own transaction: one prepared statement for all. */
-    public void insertAll(Handle h, List<New> rows, long now) {
+    /**
+     * Inserts pending deliveries, due now, within their logs' own transaction: one prepared statement
+     * for all. Those the dispatcher takes straight from the outbox are leased to it in the same
+     * write, so no claim is needed (and a crash before their attempt leaves them to expire and be claimed).
+     */
+    public void insertAll(Handle h, List<New> rows, long now, long leaseMillis) {
         if (rows.isEmpty()) {
             return;
         }
         var batch = h.prepareBatch("""
                 INSERT INTO deliveries (id, org_id, webhook_id, request_id, status, attempts_count, next_attempt_at,
-                    created_at, updated_at)
-                VALUES (:id, :org, :webhook, :request, 'pending', 0, :now, :now, :now)""");
+                    lease_until, leased_by, created_at, updated_at)
+                VALUES (:id, :org, :webhook, :request, 'pending', 0, :now, :lease, :node, :now, :now)""");
         for (New row : rows) {
             batch.bind("id", row.id()).bind("org", row.orgId()).bind("webhook", row.webhookId()).bind("request", row.requestId())
-                    .bind("now", now).add();
+                    .bind("now", now).bind("lease", row.leasedBy() == null ? null : now + leaseMillis)
+                    .bind("node", row.leasedBy()).add();
         }
         batch.execute();
     }
 
+    /** A webhook with deliveries due now that no node holds. */
+    public record Due(String orgId, String webhookId) {
+    }
+
     /**
-     * Leases up to {@code limit} due deliveries of enabled webhooks for {@code leaseMillis}. A lease
-     * that expired (its node died mid-attempt) is claimed again. Webhooks in {@code excluded} (at
-     * their concurrency cap here) are skipped, so a slow webhook never takes the whole batch.
+     * The enabled webhooks that have a delivery due now and not leased: one index probe per enabled
+     * webhook (deliveries_due_by_webhook), however long the backlog — a million pending rows cost
+     * what a hundred do. Disabled webhooks' deliveries wait without being looked at.
      */
-    public List<Claimed> claim(String node, long now, long leaseMillis, int limit, int perWebhook, Collection<String> excluded) {
-        String exclusion = excluded.isEmpty() ? "" : " AND d.webhook_id NOT IN (<excluded>)";
-        // At most perWebhook rows of any one webhook per claim, so one busy webhook cannot fill the batch.
+    public List<Due> dueWebhooks(long now) {
+        return bookkeeping.withHandle(h -> h.createQuery("""
+                        SELECT w.org_id, w.id FROM webhooks w
+                        WHERE w.enabled = TRUE AND w.deleted_at IS NULL AND EXISTS (
+                            SELECT 1 FROM deliveries d
+                            WHERE d.org_id = w.org_id AND d.webhook_id = w.id AND d.status = 'pending'
+                              AND d.next_attempt_at <= :now AND (d.lease_until IS NULL OR d.lease_until < :now))""")
+                .bind("now", now)
+                .map((rs, ctx) -> new Due(rs.getString(1), rs.getString(2))).list());
+    }
+
+    /**
+     * Leases up to {@code limit} of the webhook's due deliveries, oldest first, for {@code leaseMillis}.
+     * A lease that expired (its node died mid-attempt) is taken again. On PostgreSQL, rows another
+     * node is leasing at this moment are skipped rather than waited for.
+     */
+    public List<Claimed> claim(String node, Due webhook, long now, long leaseMillis, int limit) {
         String sql = """
                 UPDATE deliveries SET lease_until = :lease, leased_by = :node
                 WHERE id IN (
                     SELECT c.id FROM deliveries c
-                    WHERE c.status = 'pending' AND (c.lease_until IS NULL OR c.lease_until < :now)
-                      AND c.id IN (
-                        SELECT ranked.id FROM (
-                            SELECT d.id, d.next_attempt_at,
-                                   ROW_NUMBER() OVER (PARTITION BY d.webhook_id ORDER BY d.next_attempt_at) AS place
-                            FROM deliveries d
-                            JOIN webhooks w ON w.org_id = d.org_id AND w.id = d.webhook_id
-                            WHERE d.status = 'pending' AND d.next_attempt_at <= :now
-                              AND (d.lease_until IS NULL OR d.lease_until < :now)
-                              AND w.enabled = TRUE AND w.deleted_at IS NULL""" + exclusion + """
-
-                        ) ranked
-                        WHERE ranked.place <= :per_webhook
-                        ORDER BY ranked.next_attempt_at LIMIT :limit
-                      )""" + database.dialect().skipLocked("c") + """
+                    WHERE c.org_id = :org AND c.webhook_id = :webhook AND c.status = 'pending' AND c.next_attempt_at <= :now
+                      AND (c.lease_until IS NULL OR c.lease_until < :now)
+                    ORDER BY c.next_attempt_at LIMIT :limit""" + database.dialect().skipLocked("c") + """
 
                 )
                 RETURNING id, org_id, webhook_id, request_id, attempts_count, created_at""";
-        return bookkeeping.inTransaction(h -> {
-            var update = h.createQuery(sql)
-                    .bind("lease", now + leaseMillis).bind("node", node).bind("now", now).bind("limit", limit)
-                    .bind("per_webhook", perWebhook);
-            if (!excluded.isEmpty()) {
-                update.bindList("excluded", List.copyOf(excluded));
-            }
-            return update.map((rs, ctx) -> new Claimed(rs.getString("id"), rs.getString("org_id"), rs.getString("webhook_id"),
-                    rs.getString("request_id"), rs.getInt("attempts_count"), rs.getLong("created_at"))).list();
-        });
+        return bookkeeping.inTransaction(h -> h.createQuery(sql)
+                .bind("lease", now + leaseMillis).bind("node", node).bind("now", now).bind("limit", limit)
+                .bind("org", webhook.orgId()).bind("webhook", webhook.webhookId())
+                .map((rs, ctx) -> new Claimed(rs.getString("id"), rs.getString("org_id"), rs.getString("webhook_id"),
+                        rs.getString("request_id"), rs.getInt("attempts_count"), rs.getLong("created_at"))).list());
     }
 
     /** Gives a lease back without an attempt (shutdown, webhook at capacity or disabled). */
@@ -118,27 +124,43 @@ public final class DeliveryStore {
                 .bind("node", node).execute());
     }
 
-    /** Records the attempt and the delivery's next state in one transaction, with {@code alsoInTransaction} (webhook health). */
-    public void recordAttempt(Claimed c, Attempt attempt, Outcome outcome, java.util.function.Consumer<Handle> alsoInTransaction) {
+    /** One finished attempt to record: the attempt, the delivery's next state, and what it says of the webhook's health. */
+    public record Recorded(Claimed claimed, Attempt attempt, Outcome outcome, Health health) {
+    }
+
+    /** What an attempt says of its webhook: it works, it fails, or it asked to be disabled (410); NONE says nothing. */
+    public enum Health { HEALTHY, FAILING, GONE, NONE }
+
+    /**
+     * Records many attempts and their deliveries' next states in one transaction, one prepared
+     * statement per table; {@code health} applies each webhook's health changes in order (runs of
+     * the same change once).
+     */
+    public void recordAttempts(List<Recorded> records, java.util.function.BiConsumer<Handle, List<Recorded>> health) {
         long now = database.clock().millis();
         bookkeeping.useTransaction(h -> {
-            h.createUpdate("""
-                            INSERT INTO delivery_attempts (delivery_id, attempt, org_id, webhook_id, attempted_at, status_code,
-                                latency_ms, error, response_body)
-                            VALUES (:id, :attempt, :org, :webhook, :at, :code, :latency, :error, :body)
-                            ON CONFLICT (delivery_id, attempt) DO NOTHING""")
-                    .bind("id", c.id()).bind("attempt", attempt.number()).bind("org", c.orgId()).bind("webhook", c.webhookId())
-                    .bind("at", attempt.attemptedAt()).bind("code", attempt.statusCode()).bind("latency", attempt.latencyMs())
-                    .bind("error", attempt.error()).bind("body", attempt.responseBody())
-                    .execute();
-            h.createUpdate("""
-                            UPDATE deliveries SET status = :status, attempts_count = :attempts, next_attempt_at = :next,
-                                lease_until = NULL, leased_by = NULL, updated_at = :now, last_status_code = :code, last_error = :error
-                            WHERE id = :id AND status = 'pending'""")
-                    .bind("status", outcome.status().wire()).bind("attempts", attempt.number()).bind("next", outcome.nextAttemptAt())
-                    .bind("now", now).bind("code", attempt.statusCode()).bind("error", attempt.error()).bind("id", c.id())
-                    .execute();
-            alsoInTransaction.accept(h);
+            var attempts = h.prepareBatch("""
+                    INSERT INTO delivery_attempts (delivery_id, attempt, org_id, webhook_id, attempted_at, status_code,
+                        latency_ms, error, response_body)
+                    VALUES (:id, :attempt, :org, :webhook, :at, :code, :latency, :error, :body)
+                    ON CONFLICT (delivery_id, attempt) DO NOTHING""");
+            var updates = h.prepareBatch("""
+                    UPDATE deliveries SET status = :status, attempts_count = :attempts, next_attempt_at = :next,
+                        lease_until = NULL, leased_by = NULL, updated_at = :now, last_status_code = :code, last_error = :error
+                    WHERE id = :id AND status = 'pending'""");
+            for (Recorded r : records) {
+                Claimed c = r.claimed();
+                Attempt attempt = r.attempt();
+                attempts.bind("id", c.id()).bind("attempt", attempt.number()).bind("org", c.orgId()).bind("webhook", c.webhookId())
+                        .bind("at", attempt.attemptedAt()).bind("code", attempt.statusCode()).bind("latency", attempt.latencyMs())
+                        .bind("error", attempt.error()).bind("body", attempt.responseBody()).add();
+                updates.bind("status", r.outcome().status().wire()).bind("attempts", attempt.number())
+                        .bind("next", r.outcome().nextAttemptAt()).bind("now", now).bind("code", attempt.statusCode())
+                        .bind("error", attempt.error()).bind("id", c.id()).add();
+            }
+            attempts.execute();
+            updates.execute();
+            health.accept(h, records);
         });
     }
 

@@ -8,36 +8,51 @@ import io.heliograph.webhook.WebhookStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
+import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The life of a delivery, top to bottom: claim it with a lease, load its webhook and log, build and
- * sign the body, send it, record the attempt, and schedule the next one or finish. Each attempt runs
- * on its own virtual thread; each webhook has at most {@code perWebhook} attempts in flight, so a
- * slow or dead receiver never holds up the others, even on the same host.
+ * The life of a delivery, top to bottom: lease it, build and sign the body, send it, record the
+ * attempt, and schedule the next one or finish. Each attempt runs on its own virtual thread; each
+ * webhook has at most {@code perWebhook} attempts running on this node, so a slow or dead receiver
+ * never holds up the others, even on the same host.
+ *
+ * <p>Two ways in. A new delivery is leased to this node in its log's own transaction and handed
+ * over with its webhook and log in memory ({@link #reserve}, {@link #handOff}): no claim, no read.
+ * Everything else — retries coming due, deliveries a full webhook could not take, another node's
+ * expired leases, work left by a restart — is claimed from the store: each webhook's due rows
+ * through an index, up to what its lane has room for. Finished attempts are written by one
+ * recorder thread, many per transaction.
  */
 public final class Dispatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
     /** Longer than an attempt waiting for its lane (≤ 15 s) plus the attempt itself (≤ 15 s, + margin). */
-    static final Duration LEASE = Duration.ofSeconds(60);
+    public static final Duration LEASE = Duration.ofSeconds(60);
     static final Duration POLL = Duration.ofSeconds(1);
     static final Duration DISABLE_AFTER = Duration.ofDays(5);
     static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
-    static final int BATCH = 128;
     static final int MAX_IN_FLIGHT = 2048;
+    static final int MAX_RECORD_BATCH = 256;
+
+    /** A delivery the outbox leased to this node in its log's transaction, with what its first attempt needs. */
+    public record Handoff(DeliveryStore.Claimed claimed, Webhook webhook, RequestLog log) {
+    }
 
     private final DeliveryStore deliveries;
     private final WebhookStore webhooks;
@@ -50,11 +65,15 @@ public final class Dispatcher implements AutoCloseable {
     private final Clock clock;
     private final String node = UUID.randomUUID().toString();
     private final Semaphore wakeups = new Semaphore(0);
+    private final AtomicBoolean sweepRequested = new AtomicBoolean(true);
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final SplittableRandom random = new SplittableRandom();
+    private final LinkedBlockingQueue<PendingRecord> records = new LinkedBlockingQueue<>();
     private volatile boolean running;
+    private volatile boolean recording;
     private Thread loop;
+    private Thread recorder;
 
     public Dispatcher(DeliveryStore deliveries, WebhookStore webhooks, RequestLogStore logs, Payloads payloads, Sender sender,
             RetrySchedule schedule, int perWebhook, Metrics metrics, Clock clock) {
@@ -70,84 +89,206 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     public void start() {
+        recording = true;
+        recorder = Thread.ofPlatform().name("delivery-recorder").daemon(true).start(this::recordLoop);
         running = true;
         loop = Thread.ofPlatform().name("delivery-dispatcher").daemon(true).start(this::run);
     }
 
-    /** New deliveries are due: claim now instead of at the next poll. */
+    /** This node's name in leases. */
+    public String node() {
+        return node;
+    }
+
+    /** Something may be due in the store (a retry asked for, a webhook enabled): look at every webhook now. */
     public void wake() {
+        sweepRequested.set(true);
+        nudge();
+    }
+
+    private void nudge() {
         if (wakeups.availablePermits() == 0) {
             wakeups.release();
         }
     }
 
+    /**
+     * Reserves room on this node for one new delivery of the webhook, to be leased in its log's
+     * transaction and handed over after the commit; false when the webhook (or the node) is full, and
+     * the delivery is left in the store to be claimed. A reservation is either handed over or given back.
+     */
+    public boolean reserve(String orgId, String webhookId) {
+        if (!running) {
+            return false;
+        }
+        if (inFlight.incrementAndGet() > MAX_IN_FLIGHT) {
+            inFlight.decrementAndGet();
+            return false;
+        }
+        if (!lane(orgId, webhookId).tryHold(2 * perWebhook)) {
+            inFlight.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    /** Gives back a reservation whose transaction rolled back. */
+    public void unreserve(String orgId, String webhookId) {
+        lane(orgId, webhookId).release();
+        inFlight.decrementAndGet();
+    }
+
+    /** Starts the first attempt of a reserved delivery whose lease committed with its log. */
+    public void handOff(Handoff handoff) {
+        DeliveryStore.Claimed c = handoff.claimed();
+        launch(c, lane(c.orgId(), c.webhookId()), waited -> attempt(c, waited ? null : handoff.webhook(), handoff.log()));
+    }
+
+    /** The webhook has deliveries in the store that this node did not take: claim them as its lane empties. */
+    public void backlogged(String orgId, String webhookId) {
+        lane(orgId, webhookId).storeBacklog = true;
+        nudge();
+    }
+
+    private Lane lane(String orgId, String webhookId) {
+        return lanes.computeIfAbsent(webhookId, k -> new Lane(orgId, perWebhook));
+    }
+
     private void run() {
         while (running) {
-            boolean full = false;
+            boolean sweep = sweepRequested.getAndSet(false);
             try {
-                full = claimAndStart();
+                claimAndStart(sweep);
             } catch (RuntimeException e) {
                 LOG.warn("Claiming deliveries failed; trying again shortly: {}", e.toString());
             }
-            if (!full) {
-                try {
-                    wakeups.tryAcquire(POLL.toMillis(), TimeUnit.MILLISECONDS);
-                    wakeups.drainPermits();
-                } catch (InterruptedException e) {
-                    return;
+            try {
+                if (!wakeups.tryAcquire(POLL.toMillis(), TimeUnit.MILLISECONDS)) {
+                    sweepRequested.set(true); // a quiet second: look at everything (retries come due this way)
                 }
+                wakeups.drainPermits();
+            } catch (InterruptedException e) {
+                return;
             }
         }
     }
 
-    /** Claims a batch and starts its attempts; true when the batch was full (more may be due). */
-    private boolean claimAndStart() {
-        int room = Math.min(BATCH, MAX_IN_FLIGHT - inFlight.get());
-        if (room <= 0) {
-            return false;
+    /**
+     * Claims for every webhook with work in the store — all enabled webhooks with due deliveries when
+     * sweeping, else the lanes known to have a backlog — as much as each lane has room for.
+     */
+    private void claimAndStart(boolean sweep) {
+        long now = clock.millis();
+        List<DeliveryStore.Due> candidates = sweep
+                ? deliveries.dueWebhooks(now)
+                : lanes.entrySet().stream().filter(e -> e.getValue().storeBacklog)
+                        .map(e -> new DeliveryStore.Due(e.getValue().orgId, e.getKey())).toList();
+        for (DeliveryStore.Due due : candidates) {
+            int room = MAX_IN_FLIGHT - inFlight.get();
+            if (room <= 0 || !running) {
+                return;
+            }
+            Lane lane = lane(due.orgId(), due.webhookId());
+            int want = Math.min(2 * perWebhook - lane.held(), room);
+            if (want <= 0) {
+                lane.storeBacklog = true; // claimed when the lane has room again
+                continue;
+            }
+            // Cleared before the claim: an outbox overflow committing meanwhile sets it again.
+            lane.storeBacklog = false;
+            Optional<Webhook> webhook = webhooks.find(due.orgId(), due.webhookId());
+            if (webhook.isEmpty() || !webhook.get().enabled()) {
+                continue; // deleted (its deliveries are cancelled) or disabled (they wait)
+            }
+            List<DeliveryStore.Claimed> claimed = deliveries.claim(node, due, now, LEASE.toMillis(), want);
+            if (claimed.size() == want) {
+                lane.storeBacklog = true;
+            }
+            for (DeliveryStore.Claimed c : claimed) {
+                lane.hold();
+                inFlight.incrementAndGet();
+                launch(c, lane, waited -> attempt(c, waited ? null : webhook.get(), null));
+            }
         }
-        Set<String> saturated = lanes.entrySet().stream().filter(e -> e.getValue().held() >= perWebhook)
-                .map(Map.Entry::getKey).collect(Collectors.toSet());
-        List<DeliveryStore.Claimed> batch = deliveries.claim(node, clock.millis(), LEASE.toMillis(), room, perWebhook, saturated);
-        for (DeliveryStore.Claimed claimed : batch) {
-            Lane lane = lanes.computeIfAbsent(claimed.webhookId(), k -> new Lane(perWebhook));
-            lane.hold();
-            inFlight.incrementAndGet();
-            Thread.ofVirtual().name("delivery-" + claimed.id()).start(() -> {
-                try {
-                    lane.run(() -> attempt(claimed));
-                } catch (RuntimeException e) {
-                    LOG.warn("Attempt of {} failed before it was recorded; its lease will expire and it will be tried again: {}",
-                            claimed.id(), e.toString());
-                } finally {
-                    lane.release();
-                    inFlight.decrementAndGet();
-                    wake();
-                }
-            });
-        }
-        return batch.size() == room;
     }
 
-    private void attempt(DeliveryStore.Claimed c) {
-        Optional<Webhook> found = webhooks.find(c.orgId(), c.webhookId());
-        if (found.isEmpty() || !found.get().enabled()) {
-            // Deleted (its deliveries are cancelled) or disabled (they wait): no attempt.
-            deliveries.release(c.id(), node);
-            return;
+    /** Runs an attempt on its own virtual thread; the lane and the in-flight count were taken by the caller. */
+    private void launch(DeliveryStore.Claimed claimed, Lane lane, java.util.function.Function<Boolean, Finished> attempt) {
+        Thread.ofVirtual().name("delivery-" + claimed.id()).start(() -> {
+            try {
+                // The lane's place is given back as soon as the exchange ends; recording happens beside the next one.
+                Finished finished = lane.run(attempt);
+                if (finished != null) {
+                    record(finished.record());
+                    if (finished.metric() != null) {
+                        metrics.attempt(finished.metric(), finished.record().attempt().latencyMs());
+                    }
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Attempt of {} failed before it was recorded; its lease will expire and it will be tried again: {}",
+                        claimed.id(), e.toString());
+            } finally {
+                lane.release();
+                int before = inFlight.getAndDecrement();
+                if ((lane.storeBacklog && lane.held() <= perWebhook) || before >= MAX_IN_FLIGHT) {
+                    nudge();
+                }
+            }
+        });
+    }
+
+    /**
+     * One attempt. {@code known} is the webhook as read when the delivery was taken, or null when the
+     * attempt waited for its lane (read it again: it may have been disabled, deleted or given a new key
+     * meanwhile). {@code knownLog} is the log when the outbox handed it over, else null (read it).
+     */
+    private Finished attempt(DeliveryStore.Claimed c, Webhook known, RequestLog knownLog) {
+        Webhook webhook = known;
+        if (webhook == null) {
+            Optional<Webhook> found = webhooks.find(c.orgId(), c.webhookId());
+            if (found.isEmpty() || !found.get().enabled()) {
+                // Deleted (its deliveries are cancelled) or disabled (they wait): no attempt.
+                deliveries.release(c.id(), node);
+                return null;
+            }
+            webhook = found.get();
         }
-        Webhook webhook = found.get();
         long now = clock.millis();
         int number = c.attemptsCount() + 1;
-        Optional<RequestLog> log = logs.find(c.orgId(), c.requestId());
+        Optional<RequestLog> log = knownLog != null ? Optional.of(knownLog) : logs.find(c.orgId(), c.requestId());
         if (log.isEmpty()) {
             Attempt gone = new Attempt(number, now, null, 0, "The request log no longer exists (retention)", null);
-            deliveries.recordAttempt(c, gone, new DeliveryStore.Outcome(DeliveryStatus.FAILED, null), h -> { });
-            return;
+            return new Finished(new DeliveryStore.Recorded(c, gone, new DeliveryStore.Outcome(DeliveryStatus.FAILED, null),
+                    DeliveryStore.Health.NONE), null);
         }
         byte[] body = payloads.build(webhook, log.get());
         Sender.Result result = sender.send(webhook.destination(), headers(webhook, c.id(), body, clock.millis()), body);
-        record(c, webhook, number, now, result);
+        Attempt attempt = new Attempt(number, now, result.statusCode(), result.latencyMs(), result.error(), result.responseBody());
+        DeliveryStore.Outcome outcome;
+        DeliveryStore.Health health;
+        String metric;
+        if (result.succeeded()) {
+            outcome = new DeliveryStore.Outcome(DeliveryStatus.DELIVERED, null);
+            health = DeliveryStore.Health.HEALTHY;
+            metric = "delivered";
+        } else if (Integer.valueOf(410).equals(result.statusCode())) {
+            outcome = new DeliveryStore.Outcome(DeliveryStatus.FAILED, null);
+            health = DeliveryStore.Health.GONE;
+            metric = "failed";
+        } else {
+            Optional<Duration> delay = schedule.nextDelay(number, result.retryAfter(), random);
+            // Counted from the answer, not from the send: "Retry-After: 3" means 3 s from when it was said.
+            long answeredAt = clock.millis();
+            outcome = delay.map(d -> new DeliveryStore.Outcome(DeliveryStatus.PENDING, answeredAt + d.toMillis()))
+                    .orElse(new DeliveryStore.Outcome(DeliveryStatus.FAILED, null));
+            health = DeliveryStore.Health.FAILING;
+            metric = delay.isPresent() ? "retrying" : "failed";
+        }
+        return new Finished(new DeliveryStore.Recorded(c, attempt, outcome, health), metric);
+    }
+
+    /** An attempt that ended, to record; {@code metric} is its outcome for the metrics, null for none. */
+    private record Finished(DeliveryStore.Recorded record, String metric) {
     }
 
     /** Every attempt's headers, computed afresh: both signature schemes, the current time, every valid key. */
@@ -169,46 +310,101 @@ public final class Dispatcher implements AutoCloseable {
         return headers;
     }
 
-    private void record(DeliveryStore.Claimed c, Webhook webhook, int number, long now, Sender.Result result) {
-        Attempt attempt = new Attempt(number, now, result.statusCode(), result.latencyMs(), result.error(), result.responseBody());
-        DeliveryStore.Outcome outcome;
-        String metric;
-        if (result.succeeded()) {
-            outcome = new DeliveryStore.Outcome(DeliveryStatus.DELIVERED, null);
-            metric = "delivered";
-        } else if (Integer.valueOf(410).equals(result.statusCode())) {
-            outcome = new DeliveryStore.Outcome(DeliveryStatus.FAILED, null);
-            metric = "failed";
+    private record PendingRecord(DeliveryStore.Recorded record, CompletableFuture<Void> written) {
+    }
+
+    /** Hands the attempt to the recorder and waits until it is written (the lease is held until then). */
+    private void record(DeliveryStore.Recorded record) {
+        PendingRecord pending = new PendingRecord(record, new CompletableFuture<>());
+        if (!recording) {
+            write(List.of(pending));
         } else {
-            Optional<Duration> delay = schedule.nextDelay(number, result.retryAfter(), random);
-            // Counted from the answer, not from the send: "Retry-After: 3" means 3 s from when it was said.
-            long answeredAt = clock.millis();
-            outcome = delay.map(d -> new DeliveryStore.Outcome(DeliveryStatus.PENDING, answeredAt + d.toMillis()))
-                    .orElse(new DeliveryStore.Outcome(DeliveryStatus.FAILED, null));
-            metric = delay.isPresent() ? "retrying" : "failed";
+            records.add(pending);
         }
-        deliveries.recordAttempt(c, attempt, outcome, h -> {
-            if (result.succeeded()) {
-                WebhookStore.markHealthy(h, webhook.orgId(), webhook.id());
-            } else if (Integer.valueOf(410).equals(result.statusCode())) {
-                WebhookStore.disable(h, webhook.orgId(), webhook.id(), "Destination answered 410 Gone", now);
-            } else {
-                WebhookStore.markFailing(h, webhook.orgId(), webhook.id(), now, DISABLE_AFTER.toMillis(),
-                        "No successful delivery for 5 days");
+        try {
+            pending.written().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while the attempt was being recorded", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** The recorder: takes every finished attempt waiting (up to 256) and writes them in one transaction. */
+    private void recordLoop() {
+        List<PendingRecord> batch = new ArrayList<>(MAX_RECORD_BATCH);
+        while (recording || !records.isEmpty()) {
+            try {
+                PendingRecord first = records.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                records.drainTo(batch, MAX_RECORD_BATCH - 1);
+                write(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } finally {
+                batch.clear();
             }
-        });
-        metrics.attempt(metric, result.latencyMs());
+        }
+    }
+
+    private void write(List<PendingRecord> batch) {
+        try {
+            deliveries.recordAttempts(batch.stream().map(PendingRecord::record).toList(), this::applyHealth);
+            batch.forEach(p -> p.written().complete(null));
+        } catch (RuntimeException batchFailure) {
+            if (batch.size() == 1) {
+                batch.get(0).written().completeExceptionally(batchFailure);
+                return;
+            }
+            for (PendingRecord p : batch) { // each alone, so one that cannot be written does not fail the others
+                try {
+                    deliveries.recordAttempts(List.of(p.record()), this::applyHealth);
+                    p.written().complete(null);
+                } catch (RuntimeException e) {
+                    p.written().completeExceptionally(e);
+                }
+            }
+        }
+    }
+
+    /** Webhook health from the attempts, in order; a run of the same news about a webhook is written once. */
+    private void applyHealth(Handle h, List<DeliveryStore.Recorded> batch) {
+        Map<String, DeliveryStore.Health> last = new HashMap<>();
+        for (DeliveryStore.Recorded r : batch) {
+            DeliveryStore.Health health = r.health();
+            String org = r.claimed().orgId();
+            String id = r.claimed().webhookId();
+            if (health == DeliveryStore.Health.NONE || last.put(org + "/" + id, health) == health) {
+                continue;
+            }
+            long at = r.attempt().attemptedAt();
+            switch (health) {
+                case HEALTHY -> WebhookStore.markHealthy(h, org, id);
+                case GONE -> WebhookStore.disable(h, org, id, "Destination answered 410 Gone", at);
+                case FAILING -> WebhookStore.markFailing(h, org, id, at, DISABLE_AFTER.toMillis(), "No successful delivery for 5 days");
+                default -> { }
+            }
+        }
     }
 
     /**
-     * One webhook's deliveries on this node: at most {@code cap} attempts run at once; claims stop
-     * for the webhook while it holds {@code cap} or more, so at most twice the cap wait here.
+     * One webhook's deliveries on this node: at most {@code cap} attempts run at once; it holds at
+     * most twice that (the rest wait here), and the store keeps anything beyond.
      */
     private static final class Lane {
+        final String orgId;
         private final Semaphore running;
         private final AtomicInteger held = new AtomicInteger();
+        /** The store has due deliveries of this webhook that no node holds. */
+        volatile boolean storeBacklog;
 
-        Lane(int cap) {
+        Lane(String orgId, int cap) {
+            this.orgId = orgId;
             running = new Semaphore(cap);
         }
 
@@ -220,10 +416,26 @@ public final class Dispatcher implements AutoCloseable {
             held.incrementAndGet();
         }
 
-        void run(Runnable attempt) {
-            running.acquireUninterruptibly();
+        boolean tryHold(int limit) {
+            while (true) {
+                int now = held.get();
+                if (now >= limit) {
+                    return false;
+                }
+                if (held.compareAndSet(now, now + 1)) {
+                    return true;
+                }
+            }
+        }
+
+        /** Runs the attempt when a place is free; tells it whether it had to wait for one. */
+        <T> T run(java.util.function.Function<Boolean, T> attempt) {
+            boolean waited = !running.tryAcquire();
+            if (waited) {
+                running.acquireUninterruptibly();
+            }
             try {
-                attempt.run();
+                return attempt.apply(waited);
             } finally {
                 running.release();
             }
@@ -238,7 +450,7 @@ public final class Dispatcher implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        wake();
+        nudge();
         if (loop != null) {
             try {
                 loop.join(POLL.toMillis() * 5);
@@ -253,6 +465,14 @@ public final class Dispatcher implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
+            }
+        }
+        recording = false;
+        if (recorder != null) {
+            try {
+                recorder.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
         try {

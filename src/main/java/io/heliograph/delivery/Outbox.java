@@ -13,44 +13,72 @@ import org.jdbi.v3.core.Handle;
 
 /**
  * Writes a delivery for every matching webhook in the same transaction as the log: a crash at any
- * moment leaves either both or neither. After the commit it wakes the dispatcher, so a new delivery
- * goes out at once instead of on the next poll.
+ * moment leaves either both or neither. Where the dispatcher has room, the delivery is leased to it in
+ * that same write and handed over with its webhook and log once the transaction commits, so the first
+ * attempt starts at once with nothing read back; the rest wait in the store, and the dispatcher is
+ * told to claim them.
  */
 public final class Outbox implements IngestService.NewLogHook {
-    private final DeliveryStore deliveries;
-    private final Clock clock;
-    private final Runnable wake;
-    /** Whether the transaction this committer thread just ran created deliveries (so the dispatcher has work). */
-    private final ThreadLocal<Boolean> created = ThreadLocal.withInitial(() -> false);
+    /** What this committer thread's open transaction reserved and left in the store, until it ends. */
+    private record Pending(List<Dispatcher.Handoff> handoffs, List<DeliveryStore.Due> backlogged) {
+    }
 
-    public Outbox(DeliveryStore deliveries, Clock clock, Runnable wake) {
+    private final DeliveryStore deliveries;
+    private final Dispatcher dispatcher;
+    private final Clock clock;
+    private final ThreadLocal<Pending> pending = new ThreadLocal<>();
+
+    public Outbox(DeliveryStore deliveries, Dispatcher dispatcher, Clock clock) {
         this.deliveries = deliveries;
+        this.dispatcher = dispatcher;
         this.clock = clock;
-        this.wake = wake;
     }
 
     @Override
     public void onNewLogs(Handle transaction, List<RequestLog> logs) {
+        afterRollback(); // nothing should be left over; if something is, its transaction did not commit
         long now = clock.millis();
         // Read in the logs' transaction, once per org per batch: a webhook created before the commit sees these logs.
         Map<String, List<Webhook>> enabled = new HashMap<>();
         List<DeliveryStore.New> rows = new ArrayList<>();
+        Pending mine = new Pending(new ArrayList<>(), new ArrayList<>());
+        pending.set(mine);
         for (RequestLog log : logs) {
             for (Webhook webhook : enabled.computeIfAbsent(log.orgId(), org -> WebhookStore.enabled(transaction, org))) {
-                if (Matching.matches(webhook, log)) {
-                    rows.add(new DeliveryStore.New(Delivery.newId(now), log.orgId(), webhook.id(), log.id()));
+                if (!Matching.matches(webhook, log)) {
+                    continue;
+                }
+                String id = Delivery.newId(now);
+                if (dispatcher.reserve(log.orgId(), webhook.id())) {
+                    rows.add(new DeliveryStore.New(id, log.orgId(), webhook.id(), log.id(), dispatcher.node()));
+                    mine.handoffs().add(new Dispatcher.Handoff(
+                            new DeliveryStore.Claimed(id, log.orgId(), webhook.id(), log.id(), 0, now), webhook, log));
+                } else {
+                    rows.add(new DeliveryStore.New(id, log.orgId(), webhook.id(), log.id(), null));
+                    mine.backlogged().add(new DeliveryStore.Due(log.orgId(), webhook.id()));
                 }
             }
         }
-        deliveries.insertAll(transaction, rows, now);
-        created.set(!rows.isEmpty());
+        deliveries.insertAll(transaction, rows, now, Dispatcher.LEASE.toMillis());
     }
 
     @Override
     public void afterCommit(List<RequestLog> logs) {
-        if (created.get()) {
-            created.set(false);
-            wake.run();
+        Pending mine = pending.get();
+        pending.remove();
+        if (mine == null) {
+            return;
+        }
+        mine.handoffs().forEach(dispatcher::handOff);
+        mine.backlogged().stream().distinct().forEach(d -> dispatcher.backlogged(d.orgId(), d.webhookId()));
+    }
+
+    @Override
+    public void afterRollback() {
+        Pending mine = pending.get();
+        pending.remove();
+        if (mine != null) {
+            mine.handoffs().forEach(h -> dispatcher.unreserve(h.claimed().orgId(), h.claimed().webhookId()));
         }
     }
 }

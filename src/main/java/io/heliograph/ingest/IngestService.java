@@ -36,6 +36,10 @@ public final class IngestService implements AutoCloseable {
         default void afterCommit(List<RequestLog> logs) {
         }
 
+        /** After that transaction rolled back (or failed to commit), on the same thread. */
+        default void afterRollback() {
+        }
+
         /** A hook that only acts once new logs are committed (a counter). */
         static NewLogHook afterEachCommit(java.util.function.IntConsumer committed) {
             return new NewLogHook() {
@@ -137,6 +141,7 @@ public final class IngestService implements AutoCloseable {
                 }
             });
         } catch (RuntimeException batchFailure) {
+            hooks.forEach(NewLogHook::afterRollback);
             if (batch.size() == 1) {
                 batch.get(0).inserted().completeExceptionally(batchFailure);
                 return;
@@ -150,6 +155,7 @@ public final class IngestService implements AutoCloseable {
                     }
                     p.inserted().complete(isNew);
                 } catch (RuntimeException e) {
+                    hooks.forEach(NewLogHook::afterRollback);
                     p.inserted().completeExceptionally(e);
                 }
             }
