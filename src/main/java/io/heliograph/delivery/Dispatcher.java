@@ -49,6 +49,9 @@ public final class Dispatcher implements AutoCloseable {
     static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
     static final int MAX_IN_FLIGHT = 2048;
     static final int MAX_RECORD_BATCH = 256;
+    static final long WEBHOOK_FRESH_MS = 1000;
+    /** A log handed over in memory keeps its bodies alive until its attempt; a larger one is read back then instead. */
+    static final int MAX_HANDOFF_BODY_CHARS = 256 * 1024;
 
     /** A delivery the outbox leased to this node in its log's transaction, with what its first attempt needs. */
     public record Handoff(DeliveryStore.Claimed claimed, Webhook webhook, RequestLog log) {
@@ -67,6 +70,7 @@ public final class Dispatcher implements AutoCloseable {
     private final Semaphore wakeups = new Semaphore(0);
     private final AtomicBoolean sweepRequested = new AtomicBoolean(true);
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
+    private final Map<String, Cached> webhookCache = new ConcurrentHashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final SplittableRandom random = new SplittableRandom();
     private final LinkedBlockingQueue<PendingRecord> records = new LinkedBlockingQueue<>();
@@ -141,7 +145,14 @@ public final class Dispatcher implements AutoCloseable {
     /** Starts the first attempt of a reserved delivery whose lease committed with its log. */
     public void handOff(Handoff handoff) {
         DeliveryStore.Claimed c = handoff.claimed();
-        launch(c, lane(c.orgId(), c.webhookId()), waited -> attempt(c, waited ? null : handoff.webhook(), handoff.log()));
+        RequestLog log = handoff.log();
+        RequestLog kept = length(log.requestBody()) + length(log.responseBody()) + length(log.responseText()) <= MAX_HANDOFF_BODY_CHARS
+                ? log : null;
+        launch(c, lane(c.orgId(), c.webhookId()), waited -> attempt(c, waited ? null : handoff.webhook(), kept));
+    }
+
+    private static int length(String s) {
+        return s == null ? 0 : s.length();
     }
 
     /** The webhook has deliveries in the store that this node did not take: claim them as its lane empties. */
@@ -196,7 +207,7 @@ public final class Dispatcher implements AutoCloseable {
             }
             // Cleared before the claim: an outbox overflow committing meanwhile sets it again.
             lane.storeBacklog = false;
-            Optional<Webhook> webhook = webhooks.find(due.orgId(), due.webhookId());
+            Optional<Webhook> webhook = current(due.orgId(), due.webhookId());
             if (webhook.isEmpty() || !webhook.get().enabled()) {
                 continue; // deleted (its deliveries are cancelled) or disabled (they wait)
             }
@@ -210,6 +221,26 @@ public final class Dispatcher implements AutoCloseable {
                 launch(c, lane, waited -> attempt(c, waited ? null : webhook.get(), null));
             }
         }
+    }
+
+    private record Cached(Optional<Webhook> webhook, long generation, long readAt) {
+    }
+
+    /**
+     * The webhook as it is now, read at most once per {@value #WEBHOOK_FRESH_MS} ms per webhook: a
+     * change made through this process is seen at once (the store's generation moves); one made
+     * through another node within that time.
+     */
+    private Optional<Webhook> current(String orgId, String webhookId) {
+        long generation = webhooks.generation();
+        long now = System.nanoTime();
+        Cached cached = webhookCache.get(webhookId);
+        if (cached != null && cached.generation() == generation && now - cached.readAt() < WEBHOOK_FRESH_MS * 1_000_000L) {
+            return cached.webhook();
+        }
+        Optional<Webhook> found = webhooks.find(orgId, webhookId);
+        webhookCache.put(webhookId, new Cached(found, generation, now));
+        return found;
     }
 
     /** Runs an attempt on its own virtual thread; the lane and the in-flight count were taken by the caller. */
@@ -245,7 +276,7 @@ public final class Dispatcher implements AutoCloseable {
     private Finished attempt(DeliveryStore.Claimed c, Webhook known, RequestLog knownLog) {
         Webhook webhook = known;
         if (webhook == null) {
-            Optional<Webhook> found = webhooks.find(c.orgId(), c.webhookId());
+            Optional<Webhook> found = current(c.orgId(), c.webhookId());
             if (found.isEmpty() || !found.get().enabled()) {
                 // Deleted (its deliveries are cancelled) or disabled (they wait): no attempt.
                 deliveries.release(c.id(), node);
@@ -355,6 +386,10 @@ public final class Dispatcher implements AutoCloseable {
     private void write(List<PendingRecord> batch) {
         try {
             deliveries.recordAttempts(batch.stream().map(PendingRecord::record).toList(), this::applyHealth);
+            if (batch.stream().anyMatch(p -> p.record().health() == DeliveryStore.Health.GONE
+                    || p.record().health() == DeliveryStore.Health.FAILING)) {
+                webhooks.changed(); // it may have disabled a webhook
+            }
             batch.forEach(p -> p.written().complete(null));
         } catch (RuntimeException batchFailure) {
             if (batch.size() == 1) {
@@ -364,6 +399,7 @@ public final class Dispatcher implements AutoCloseable {
             for (PendingRecord p : batch) { // each alone, so one that cannot be written does not fail the others
                 try {
                     deliveries.recordAttempts(List.of(p.record()), this::applyHealth);
+                    webhooks.changed();
                     p.written().complete(null);
                 } catch (RuntimeException e) {
                     p.written().completeExceptionally(e);

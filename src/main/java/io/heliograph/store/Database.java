@@ -118,23 +118,38 @@ public final class Database implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
-            checkpoint("PASSIVE");
-            writer.lock();
-            try {
-                checkpoint("PASSIVE");
-            } finally {
-                writer.unlock();
-            }
+            checkpointNow();
         }
     }
 
-    private void checkpoint(String mode) {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute("PRAGMA wal_checkpoint(" + mode + ")");
+    /** For tests: whether this thread holds the in-process SQLite writer lock (it does inside any transaction). */
+    boolean writerHeldByCurrentThread() {
+        return writer.isHeldByCurrentThread();
+    }
+
+    /**
+     * One checkpoint as the checkpointer runs it; answers SQLite's figures for the second, locked pass:
+     * {busy (0 or 1), frames in the WAL, frames copied}. Complete when the last two are equal.
+     */
+    long[] checkpointNow() {
+        checkpoint("PASSIVE");
+        writer.lock();
+        try {
+            return checkpoint("PASSIVE");
+        } finally {
+            writer.unlock();
+        }
+    }
+
+    private long[] checkpoint(String mode) {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+                java.sql.ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(" + mode + ")")) {
+            return rs.next() ? new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)} : new long[] {1, -1, -1};
         } catch (SQLException | RuntimeException e) {
             if (!closing) {
                 LOG.debug("WAL checkpoint failed; trying again shortly: {}", e.toString());
             }
+            return new long[] {1, -1, -1};
         }
     }
 

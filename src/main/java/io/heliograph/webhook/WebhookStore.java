@@ -24,6 +24,8 @@ public final class WebhookStore {
     private final Database database;
     private final Jdbi jdbi;
 
+    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
+
     public WebhookStore(Database database) {
         this.database = database;
         this.jdbi = database.jdbi();
@@ -63,10 +65,31 @@ public final class WebhookStore {
     }
 
     /**
+     * Goes up after every change this process makes to a webhook (update, delete), once it committed:
+     * a copy read before is stale in this process. Changes made by other nodes do not move it.
+     */
+    public long generation() {
+        return generation.get();
+    }
+
+    /** A change made outside this class (the dispatcher disabling a webhook after 410) committed. */
+    public void changed() {
+        generation.incrementAndGet();
+    }
+
+    /**
      * Reads the webhook, applies {@code change} and writes the result back in one transaction with the
      * row locked, so two concurrent partial updates never undo each other's fields.
      */
     public Optional<Webhook> update(String orgId, String id, UnaryOperator<Webhook> change) {
+        try {
+            return updateInTransaction(orgId, id, change);
+        } finally {
+            generation.incrementAndGet();
+        }
+    }
+
+    private Optional<Webhook> updateInTransaction(String orgId, String id, UnaryOperator<Webhook> change) {
         return jdbi.inTransaction(h -> {
             Optional<Webhook> current = find(h, orgId, id, database.dialect().lockForUpdate());
             if (current.isEmpty()) {
@@ -102,6 +125,14 @@ public final class WebhookStore {
      * route shows it again. False when the org has no such live webhook.
      */
     public boolean delete(String orgId, String id, java.util.function.Consumer<Handle> alsoInTransaction) {
+        try {
+            return deleteInTransaction(orgId, id, alsoInTransaction);
+        } finally {
+            generation.incrementAndGet();
+        }
+    }
+
+    private boolean deleteInTransaction(String orgId, String id, java.util.function.Consumer<Handle> alsoInTransaction) {
         return jdbi.inTransaction(h -> {
             boolean deleted = h.createUpdate(
                             "UPDATE webhooks SET deleted_at = :now WHERE org_id = :org AND id = :id AND deleted_at IS NULL")
