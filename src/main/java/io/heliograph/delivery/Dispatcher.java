@@ -50,8 +50,11 @@ public final class Dispatcher implements AutoCloseable {
     static final int MAX_IN_FLIGHT = 2048;
     static final int MAX_RECORD_BATCH = 256;
     static final long WEBHOOK_FRESH_MS = 1000;
-    /** A log handed over in memory keeps its bodies alive until its attempt; a larger one is read back then instead. */
-    static final int MAX_HANDOFF_BODY_CHARS = 256 * 1024;
+    /**
+     * A log handed over (or read with its claimed batch) keeps its bodies in memory until its attempt;
+     * a larger one is read when its turn comes instead. At most 2,048 in flight × 64 Ki chars: bounded.
+     */
+    static final int MAX_HANDOFF_BODY_CHARS = 64 * 1024;
 
     /** A delivery the outbox leased to this node in its log's transaction, with what its first attempt needs. */
     public record Handoff(DeliveryStore.Claimed claimed, Webhook webhook, RequestLog log) {
@@ -218,7 +221,17 @@ public final class Dispatcher implements AutoCloseable {
             for (DeliveryStore.Claimed c : claimed) {
                 lane.hold();
                 inFlight.incrementAndGet();
-                launch(c, lane, waited -> attempt(c, waited ? null : webhook.get(), null));
+            }
+            Map<String, RequestLog> small = Map.of();
+            try {
+                small = logs.findSmall(due.orgId(), claimed.stream().map(DeliveryStore.Claimed::requestId).toList(),
+                        MAX_HANDOFF_BODY_CHARS);
+            } catch (RuntimeException e) {
+                LOG.debug("Reading a claimed batch's logs failed; each attempt reads its own: {}", e.toString());
+            }
+            for (DeliveryStore.Claimed c : claimed) {
+                RequestLog log = small.get(c.requestId());
+                launch(c, lane, waited -> attempt(c, waited ? null : webhook.get(), log));
             }
         }
     }

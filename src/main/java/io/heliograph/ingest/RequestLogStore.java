@@ -116,6 +116,28 @@ public final class RequestLogStore {
                 .findOne());
     }
 
+    /**
+     * The org's logs among {@code ids} whose bodies together hold at most {@code maxChars} characters,
+     * with their bodies, in one query (the dispatcher reads a claimed batch this way; larger ones it
+     * reads one at a time when their turn comes, so a batch never holds many large bodies at once).
+     */
+    public Map<String, RequestLog> findSmall(String orgId, java.util.Collection<String> ids, int maxChars) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, RequestLog> found = new java.util.HashMap<>();
+        jdbi.useHandle(h -> h.createQuery("SELECT " + SUMMARY_COLUMNS
+                        + ", request_body, response_body, response_text FROM request_logs WHERE org_id = :org AND id IN (<ids>)"
+                        + " AND length(request_body) + COALESCE(length(response_body), 0) + COALESCE(length(response_text), 0)"
+                        + " <= :max")
+                .bind("org", orgId)
+                .bindList("ids", List.copyOf(ids))
+                .bind("max", maxChars)
+                .map((rs, ctx) -> map(rs, true))
+                .forEach(log -> found.put(log.id(), log)));
+        return found;
+    }
+
     /** Logs newest first (by start time, then id), without bodies. */
     public Page page(String orgId, RequestQuery query) {
         StringBuilder sql = new StringBuilder("SELECT " + SUMMARY_COLUMNS + " FROM request_logs r WHERE r.org_id = :org");

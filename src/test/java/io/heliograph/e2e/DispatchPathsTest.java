@@ -37,7 +37,8 @@ class DispatchPathsTest {
 
     @BeforeParameterizedClassInvocation
     static void start(StoreKind store) {
-        server = TestServer.builder(store).loopbackReceivers().retrySchedule("1s,1s").webhookConcurrency(2).start();
+        server = TestServer.builder(store).loopbackReceivers().retrySchedule("1s,1s").webhookConcurrency(2)
+                .inlineBodyLimit(256 * 1024).start();
     }
 
     @AfterParameterizedClassInvocation
@@ -50,12 +51,22 @@ class DispatchPathsTest {
     }
 
     private static List<String> burst(Api api, int count) throws InterruptedException {
+        return burst(api, count, 0);
+    }
+
+    /** {@code count} logs at once; every other one carries a prompt of {@code bigChars} characters when that is above 0. */
+    private static List<String> burst(Api api, int count, int bigChars) throws InterruptedException {
         List<String> ids = java.util.Collections.synchronizedList(new ArrayList<>());
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < count; i++) {
+            boolean big = bigChars > 0 && i % 2 == 0;
             threads.add(Thread.ofVirtual().start(() -> {
                 String id = UUID.randomUUID().toString();
-                Api.Response r = api.post("/v1/request/log", Webhooks.log(id, "gpt-4o", "prod"));
+                String body = Webhooks.log(id, "gpt-4o", "prod");
+                if (big) {
+                    body = body.replace("\"content\":\"hi\"", "\"content\":\"" + "b".repeat(bigChars) + "\"");
+                }
+                Api.Response r = api.post("/v1/request/log", body);
                 assertThat(r.status()).as(r.body()).isEqualTo(200);
                 ids.add(id);
             }));
@@ -88,6 +99,21 @@ class DispatchPathsTest {
                             "SELECT COUNT(*) FROM deliveries WHERE webhook_id = :id AND (leased_by IS NOT NULL OR status <> 'delivered')")
                     .bind("id", webhookId).mapTo(Long.class).one());
             assertThat(leftover).as("every lease given back once recorded").isZero();
+        }
+    }
+
+    @Test
+    void largeLogsClaimedFromTheStoreAreReadOneByOneAndArriveWhole() throws InterruptedException {
+        Api api = freshOrg();
+        try (Receiver receiver = new Receiver().answering(
+                r -> new MockResponse.Builder().code(200).headersDelay(30, TimeUnit.MILLISECONDS).build())) {
+            Webhooks.create(api, receiver.url(), "{}", true);
+            List<String> ids = burst(api, 16, 70_000); // 8 above the 64 Ki chars read with a claimed batch
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> receiver.received().size() >= 16);
+            assertThat(receiver.received().stream().map(Receiver.Received::requestId).toList()).containsExactlyInAnyOrderElementsOf(ids);
+            long whole = receiver.received().stream().filter(r -> r.text().contains("b".repeat(70_000))).count();
+            assertThat(whole).as("large prompts delivered whole").isEqualTo(8);
         }
     }
 
