@@ -144,7 +144,8 @@ public class LoadHarness {
                     + ")");
             rows.add("");
             rows.add("| phase | logs/s accepted | deliveries/s | log accepted → webhook received p50 / p90 / p99 / max "
-                    + "| log answer p50 / p99 | server CPU | server peak RSS / heap | ratio to ceiling |");
+                    + "| log answer p50 / p99 | CPU: server / whole machine (of %d) | server peak RSS / heap | ratio to ceiling |"
+                    .formatted(Runtime.getRuntime().availableProcessors()));
             rows.add("|---|---|---|---|---|---|---|---|---|");
             warmUp(server, receiver);
             if (phases.contains("ingest")) {
@@ -303,10 +304,10 @@ public class LoadHarness {
     }
 
     static String row(String phase, double logs, Double deliveries, Latency latency, Run run, Watch.Figures f, String ratio) {
-        return String.format(Locale.ROOT, "| %s | %.0f | %s | %s | %.2f / %.2f ms | %.2f cores | %d / %d MiB | %s |", phase, logs,
-                deliveries == null ? "—" : String.format(Locale.ROOT, "%.0f", deliveries),
-                latency == null ? "—" : latency.cell(), ms(run.answers, 0.5), ms(run.answers, 0.99), f.cores(), f.peakRssMiB(),
-                f.peakHeapMiB(), ratio);
+        return String.format(Locale.ROOT, "| %s | %.0f | %s | %s | %.2f / %.2f ms | %.2f / %.2f cores | %d / %d MiB | %s |", phase,
+                logs, deliveries == null ? "—" : String.format(Locale.ROOT, "%.0f", deliveries),
+                latency == null ? "—" : latency.cell(), ms(run.answers, 0.5), ms(run.answers, 0.99), f.cores(), f.machineCores(),
+                f.peakRssMiB(), f.peakHeapMiB(), ratio);
     }
 
     static String ratio(double value, double ceiling) {
@@ -896,17 +897,33 @@ public class LoadHarness {
 
     /** Server CPU over a phase (from /proc), and its peak RSS and heap (sampled every 250 ms / 1 s). */
     static final class Watch {
-        record Figures(double cores, long peakRssMiB, long peakHeapMiB, double harnessCores) {
+        record Figures(double cores, long peakRssMiB, long peakHeapMiB, double harnessCores, double machineCores) {
             @Override
             public String toString() {
-                return String.format(Locale.ROOT, "server %.2f cores, peak RSS %d MiB, peak heap %d MiB; harness %.2f cores", cores,
-                        peakRssMiB, peakHeapMiB, harnessCores);
+                return String.format(Locale.ROOT, "server %.2f cores, peak RSS %d MiB, peak heap %d MiB; harness %.2f cores;"
+                        + " whole machine %.2f of %d cores busy", cores, peakRssMiB, peakHeapMiB, harnessCores, machineCores,
+                        Runtime.getRuntime().availableProcessors());
+            }
+        }
+
+        /** {busy, total} jiffies of all cores from /proc/stat (busy: all but idle and iowait). */
+        static long[] machine() {
+            try {
+                String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+                long total = 0;
+                for (int i = 1; i < f.length; i++) {
+                    total += Long.parseLong(f[i]);
+                }
+                return new long[] {total - Long.parseLong(f[4]) - Long.parseLong(f[5]), total};
+            } catch (IOException | RuntimeException e) {
+                return new long[] {0, 1};
             }
         }
 
         final Server server;
         final CpuClock cpu;
         final CpuClock self = CpuClock.self();
+        final long[] machineStart = machine();
         final AtomicLong peakRss = new AtomicLong();
         final AtomicLong peakHeap = new AtomicLong();
         final AtomicBoolean running = new AtomicBoolean(true);
@@ -946,7 +963,10 @@ public class LoadHarness {
         Figures stop() throws InterruptedException {
             running.set(false);
             sampler.join(5000);
-            return new Figures(cpu.coresSince(), peakRss.get(), peakHeap.get(), self.coresSince());
+            long[] machineEnd = machine();
+            double busyShare = (machineEnd[0] - machineStart[0]) / (double) Math.max(1, machineEnd[1] - machineStart[1]);
+            return new Figures(cpu.coresSince(), peakRss.get(), peakHeap.get(), self.coresSince(),
+                    busyShare * Runtime.getRuntime().availableProcessors());
         }
     }
 

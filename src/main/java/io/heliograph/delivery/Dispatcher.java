@@ -42,13 +42,18 @@ import org.slf4j.LoggerFactory;
  */
 public final class Dispatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
-    /** Longer than an attempt waiting for its lane (≤ 15 s) plus the attempt itself (≤ 15 s, + margin). */
+    /** Longer than an attempt waiting for its lane (≤ 30 s) plus the attempt itself (≤ 15 s, + margin). */
     public static final Duration LEASE = Duration.ofSeconds(60);
     static final Duration POLL = Duration.ofSeconds(1);
     static final Duration DISABLE_AFTER = Duration.ofDays(5);
     static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
     static final int MAX_IN_FLIGHT = 2048;
     static final int MAX_RECORD_BATCH = 256;
+    /**
+     * A lane holds up to this many times the webhook's concurrency: the last waits at most two
+     * attempts' time (2 × 15 s) before its own (≤ 15 s) — within the 60 s lease.
+     */
+    static final int HOLD = 3;
     static final long WEBHOOK_FRESH_MS = 1000;
     /**
      * A log handed over (or read with its claimed batch) keeps its bodies in memory until its attempt;
@@ -132,7 +137,7 @@ public final class Dispatcher implements AutoCloseable {
             inFlight.decrementAndGet();
             return false;
         }
-        if (!lane(orgId, webhookId).tryHold(2 * perWebhook)) {
+        if (!lane(orgId, webhookId).tryHold(HOLD * perWebhook)) {
             inFlight.decrementAndGet();
             return false;
         }
@@ -203,7 +208,7 @@ public final class Dispatcher implements AutoCloseable {
                 return;
             }
             Lane lane = lane(due.orgId(), due.webhookId());
-            int want = Math.min(2 * perWebhook - lane.held(), room);
+            int want = Math.min(HOLD * perWebhook - lane.held(), room);
             if (want <= 0) {
                 lane.storeBacklog = true; // claimed when the lane has room again
                 continue;
@@ -274,7 +279,7 @@ public final class Dispatcher implements AutoCloseable {
             } finally {
                 lane.release();
                 int before = inFlight.getAndDecrement();
-                if ((lane.storeBacklog && lane.held() <= perWebhook) || before >= MAX_IN_FLIGHT) {
+                if ((lane.storeBacklog && lane.held() <= (HOLD - 1) * perWebhook) || before >= MAX_IN_FLIGHT) {
                     nudge();
                 }
             }
@@ -443,7 +448,9 @@ public final class Dispatcher implements AutoCloseable {
 
     /**
      * One webhook's deliveries on this node: at most {@code cap} attempts run at once; it holds at
-     * most twice that (the rest wait here), and the store keeps anything beyond.
+     * most {@value #HOLD} times that (the rest wait here), and the store keeps anything beyond. When it
+     * holds one cap's worth less and the store has more, the next claim is made while the lane still
+     * has work, so it never runs dry waiting for the store.
      */
     private static final class Lane {
         final String orgId;

@@ -37,14 +37,12 @@ public final class RequestLogStore {
     public record Page(List<RequestLog> items, String nextCursor) {
     }
 
-    private static final String INSERT_LOG = """
-            INSERT INTO request_logs (org_id, id, started_at, ended_at, logged_at, provider, model, user_id,
-                status, prompt_tokens, completion_tokens, total_tokens, time_to_first_token_ms, cost, streamed,
-                properties, request_url, request_body, response_body, response_text, outcome)
-            VALUES (:org_id, :id, :started_at, :ended_at, :logged_at, :provider, :model, :user_id,
-                :status, :prompt_tokens, :completion_tokens, :total_tokens, :ttft, :cost, :streamed,
-                :properties, :request_url, :request_body, :response_body, :response_text, :outcome)
-            ON CONFLICT (org_id, id) DO NOTHING""";
+    /** One row of the multi-row insert; # is the row's number. */
+    private static final String INSERT_ROW = """
+            (:org_id#, :id#, :started_at#, :ended_at#, :logged_at#, :provider#, :model#, :user_id#, :status#, :prompt_tokens#,
+             :completion_tokens#, :total_tokens#, :ttft#, :cost#, :streamed#, :properties#, :request_url#, :request_body#,
+             :response_body#, :response_text#, :outcome#)""";
+
 
     /**
      * Inserts the log within the caller's transaction. False when the org already has a log with this
@@ -61,37 +59,52 @@ public final class RequestLogStore {
      */
     public boolean[] insertAll(Handle h, List<RequestLog> logs) {
         long now = database.clock().millis();
-        var batch = h.prepareBatch(INSERT_LOG);
-        for (RequestLog log : logs) {
-            batch.bind("org_id", log.orgId())
-                    .bind("id", log.id())
-                    .bind("started_at", log.startedAt())
-                    .bind("ended_at", log.endedAt())
-                    .bind("logged_at", now)
-                    .bind("provider", log.provider())
-                    .bind("model", log.model())
-                    .bind("user_id", log.userId())
-                    .bind("status", log.status())
-                    .bind("prompt_tokens", log.usage().promptTokens())
-                    .bind("completion_tokens", log.usage().completionTokens())
-                    .bind("total_tokens", log.usage().totalTokens())
-                    .bind("ttft", log.timeToFirstTokenMs())
-                    .bind("cost", log.cost())
-                    .bind("streamed", log.streamed())
-                    .bind("properties", propertiesJson(log.properties()))
-                    .bind("request_url", log.requestUrl())
-                    .bind("request_body", log.requestBody())
-                    .bind("response_body", log.responseBody())
-                    .bind("response_text", log.responseText())
-                    .bind("outcome", log.outcome().wireName())
-                    .add();
+        // One multi-row INSERT … RETURNING: the store parses and plans one statement for the lot, and
+        // says which rows it inserted (a repeated id is skipped by ON CONFLICT and not returned).
+        StringBuilder sql = new StringBuilder("""
+                INSERT INTO request_logs (org_id, id, started_at, ended_at, logged_at, provider, model, user_id,
+                    status, prompt_tokens, completion_tokens, total_tokens, time_to_first_token_ms, cost, streamed,
+                    properties, request_url, request_body, response_body, response_text, outcome)
+                VALUES\s""");
+        for (int i = 0; i < logs.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append(INSERT_ROW.replace("#", Integer.toString(i)));
         }
-        int[] counts = batch.execute();
+        sql.append(" ON CONFLICT (org_id, id) DO NOTHING RETURNING org_id, id");
+        var insert = h.createQuery(sql.toString());
+        for (int i = 0; i < logs.size(); i++) {
+            RequestLog log = logs.get(i);
+            insert.bind("org_id" + i, log.orgId())
+                    .bind("id" + i, log.id())
+                    .bind("started_at" + i, log.startedAt())
+                    .bind("ended_at" + i, log.endedAt())
+                    .bind("logged_at" + i, now)
+                    .bind("provider" + i, log.provider())
+                    .bind("model" + i, log.model())
+                    .bind("user_id" + i, log.userId())
+                    .bind("status" + i, log.status())
+                    .bind("prompt_tokens" + i, log.usage().promptTokens())
+                    .bind("completion_tokens" + i, log.usage().completionTokens())
+                    .bind("total_tokens" + i, log.usage().totalTokens())
+                    .bind("ttft" + i, log.timeToFirstTokenMs())
+                    .bind("cost" + i, log.cost())
+                    .bind("streamed" + i, log.streamed())
+                    .bind("properties" + i, propertiesJson(log.properties()))
+                    .bind("request_url" + i, log.requestUrl())
+                    .bind("request_body" + i, log.requestBody())
+                    .bind("response_body" + i, log.responseBody())
+                    .bind("response_text" + i, log.responseText())
+                    .bind("outcome" + i, log.outcome().wireName());
+        }
+        java.util.Set<String> insertedKeys = new java.util.HashSet<>(
+                insert.map((rs, ctx) -> rs.getString(1) + '\u0000' + rs.getString(2)).list());
         boolean[] inserted = new boolean[logs.size()];
+        for (int i = 0; i < logs.size(); i++) {
+            // The first of an id repeated within the list is the one stored; the others are repeats.
+            inserted[i] = insertedKeys.remove(logs.get(i).orgId() + '\u0000' + logs.get(i).id());
+        }
         var properties = h.prepareBatch("INSERT INTO request_properties (org_id, request_id, key, value) VALUES (:org, :id, :key, :value)");
         int propertyRows = 0;
         for (int i = 0; i < logs.size(); i++) {
-            inserted[i] = counts[i] > 0;
             RequestLog log = logs.get(i);
             if (inserted[i]) {
                 for (Map.Entry<String, String> e : log.properties().entrySet()) {

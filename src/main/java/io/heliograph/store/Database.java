@@ -168,6 +168,9 @@ public final class Database implements AutoCloseable {
         if (initSql != null) {
             pool.setConnectionInitSql(initSql);
         }
+        // Batched INSERTs (properties, outbox rows, attempts) go as multi-row statements: one execution,
+        // not one per row. (Nothing here reads a batched INSERT's per-row counts.)
+        pool.addDataSourceProperty("reWriteBatchedInserts", "true");
         // Fail fast at start-up when the database is unreachable, rather than hanging.
         pool.setConnectionTimeout(10_000);
         pool.setInitializationFailTimeout(10_000);

@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * The dispatcher's two ways in, on each store: a new delivery handed over from the outbox in memory,
  * and — when the webhook's lane is full — left in the store and claimed later. With a concurrency of
- * 2 a lane holds 4, so a burst of 30 logs sends most of its deliveries through the store.
+ * 2 a lane holds 6, so a burst of 30 logs sends most of its deliveries through the store.
  */
 @ParameterizedClass(name = "{0}")
 @EnumSource(StoreKind.class)
@@ -94,7 +94,7 @@ class DispatchPathsTest {
                 assertThat(d.get("status").asText()).isEqualTo("delivered");
                 assertThat(d.get("attempts")).hasSize(1);
             }
-            // Most of them went through the store: the lane holds 4, the burst is 30.
+            // Most of them went through the store: the lane holds 6, the burst is 30.
             long leftover = server.heliograph().database().jdbi().withHandle(h -> h.createQuery(
                             "SELECT COUNT(*) FROM deliveries WHERE webhook_id = :id AND (leased_by IS NOT NULL OR status <> 'delivered')")
                     .bind("id", webhookId).mapTo(Long.class).one());
