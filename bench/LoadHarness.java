@@ -153,9 +153,11 @@ public class LoadHarness {
             }
             if (phases.contains("e2e")) {
                 rows.add(endToEnd(server, receiver, ceiling));
+                server.settle(); // the next phase starts with an empty outbox
             }
             if (phases.contains("steady")) {
                 rows.add(steady(server, receiver));
+                server.settle();
             }
             if (phases.contains("hanging")) {
                 rows.add(hangingPhase(server, receiver, hanging));
@@ -253,6 +255,7 @@ public class LoadHarness {
         System.out.printf("%n## backlog: the receiver is down (holds every request) while %d logs x %d webhooks = %d deliveries"
                 + " pile up; then it recovers and the drain is timed%n", logs, hooks, expected);
         receiver.paused = new java.util.concurrent.CountDownLatch(1);
+        receiver.backlogDelivered.clear(); // the receiver outlives a store's run
         for (int i = 0; i < hooks; i++) {
             server.createWebhook(receiver.url("/hook/backlog"), "backlog", null);
         }
@@ -860,6 +863,17 @@ public class LoadHarness {
 
         Watch watch() {
             return new Watch(this);
+        }
+
+        /** Waits (at most 15 minutes) until no delivery is pending, and says how long that took. */
+        void settle() throws IOException, InterruptedException {
+            long start = System.nanoTime();
+            long pending;
+            while ((pending = pending()) > 0 && System.nanoTime() - start < Duration.ofMinutes(15).toNanos()) {
+                Thread.sleep(1000);
+            }
+            System.out.printf("  outbox empty after %.0f s%s%n", (System.nanoTime() - start) / 1e9,
+                    pending > 0 ? " (gave up with " + pending + " pending)" : "");
         }
 
         @Override
