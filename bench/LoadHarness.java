@@ -956,7 +956,7 @@ public class LoadHarness {
                                 peakRss.accumulateAndGet(kib / 1024, Math::max);
                             }
                         }
-                        if (tick++ % 4 == 0) {
+                        if (tick++ % 8 == 0) { // /metrics every 2 s (it counts the outbox; Prometheus would scrape every 15 s)
                             String scrape = server.get("/metrics").body();
                             double heap = 0;
                             for (String line : scrape.split("\n")) {

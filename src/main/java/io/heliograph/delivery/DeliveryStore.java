@@ -147,7 +147,10 @@ public final class DeliveryStore {
             var updates = h.prepareBatch("""
                     UPDATE deliveries SET status = :status, attempts_count = :attempts, next_attempt_at = :next,
                         lease_until = NULL, leased_by = NULL, updated_at = :now, last_status_code = :code, last_error = :error
-                    WHERE id = :id AND status = 'pending'""");
+                    WHERE id = :id AND COALESCE(status, '') = 'pending'""");
+            // COALESCE keeps the planner on the primary key: with "status = 'pending'" a PostgreSQL plan
+            // cached while few rows were pending used the pending-only index and scanned it whole for
+            // each row once a million were (measured: ~2 deliveries/s recorded during a backlog drain).
             for (Recorded r : records) {
                 Claimed c = r.claimed();
                 Attempt attempt = r.attempt();
