@@ -32,6 +32,7 @@ public final class Database implements AutoCloseable {
     private static final long CHECKPOINT_EVERY_MS = 1000;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Database.class);
     private volatile boolean closing;
+    private volatile boolean lastCheckpointFailed;
     /** SQLite: held by each transaction of this process (see {@link SerializedTransactions}) and by the checkpointer. */
     private final ReentrantLock writer = new ReentrantLock();
     private Thread checkpointer;
@@ -133,9 +134,14 @@ public final class Database implements AutoCloseable {
      */
     long[] checkpointNow() {
         checkpoint("PASSIVE");
+        // Short of disk (or after a checkpoint that failed, e.g. the file could not grow): TRUNCATE,
+        // which also cuts the WAL file to nothing, so the space its high-water mark holds comes back.
+        String mode = lastCheckpointFailed || lowOnDisk().isPresent() ? "TRUNCATE" : "PASSIVE";
         writer.lock();
         try {
-            return checkpoint("PASSIVE");
+            long[] result = checkpoint(mode);
+            lastCheckpointFailed = result[0] != 0 || result[1] < 0;
+            return result;
         } finally {
             writer.unlock();
         }
