@@ -395,6 +395,10 @@ public final class Dispatcher implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
+            } catch (Error e) {
+                // As the log committer does: the attempts waiting on this batch fail rather than wait forever.
+                LOG.error("Attempt recorder failed", e);
+                batch.forEach(p -> p.written().completeExceptionally(e));
             } finally {
                 batch.clear();
             }
