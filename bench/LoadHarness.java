@@ -50,6 +50,11 @@ import java.util.regex.Pattern;
  *   <li>backlog: the receiver holds every request (an outage) while N deliveries pile up (default
  *       1,000,000: 100,000 logs × 10 webhooks); then it answers again and the drain is timed, with the
  *       server's heap and RSS sampled.</li>
+ *   <li>noisy neighbour: a hostile organization (its key made with {@code keys create}) has 1,000
+ *       webhooks to 20 receivers that accept and never answer, 100 to receivers answering after 5 s,
+ *       100 answering 500, ~100,000 deliveries pending and one healthy webhook; a quiet organization
+ *       logs at a fixed rate (default 200/s) to one healthy receiver. Latency from each quiet log's
+ *       answer to its arrival, and of the hostile organization's own healthy webhook.</li>
  * </ol>
  *
  * Every address is loopback. Every loop is bounded in count and time. Run it with bench/load.sh.
@@ -57,7 +62,7 @@ import java.util.regex.Pattern;
  * <pre>
  *   java bench/LoadHarness.java --jar target/heliograph.jar [--stores sqlite,postgres] [--clients 64]
  *       [--seconds 15] [--warmup 5] [--rate 1000] [--backlog 1000000] [--backlog-webhooks 10] [--hang 1000]
- *       [--phases ceiling,ingest,e2e,steady,hanging,backlog]
+ *       [--phases ceiling,ingest,e2e,steady,hanging,backlog,noisy] [--noisy-rate 200] [--noisy-seconds 30]
  *       [--server-opts "-XX:StartFlightRecording=filename=/tmp/x.jfr"] [--server-warmup 30]
  * </pre>
  */
@@ -74,7 +79,8 @@ public class LoadHarness {
     public static void main(String[] args) throws Exception {
         String[] defaults = {"stores", "sqlite,postgres", "clients", "64", "seconds", "15", "warmup", "5", "rate", "1000",
             "backlog", "1000000", "backlog-webhooks", "10", "hang", "1000", "jar", "target/heliograph.jar",
-            "phases", "ceiling,ingest,e2e,steady,hanging,backlog", "server-opts", "", "server-warmup", "30"};
+            "phases", "ceiling,ingest,e2e,steady,hanging,backlog,noisy", "server-opts", "", "server-warmup", "30",
+            "noisy-rate", "200", "noisy-seconds", "30"};
         for (int i = 0; i < defaults.length; i += 2) {
             options.put(defaults[i], defaults[i + 1]);
         }
@@ -92,7 +98,7 @@ public class LoadHarness {
         System.out.printf("Heliograph load harness: %d cores, %s, clients %s, %s s measured after %s s warm-up%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name") + " " + Runtime.version(),
                 opt("clients"), opt("seconds"), opt("warmup"));
-        try (Receiver receiver = new Receiver(false); Receiver hanging = new Receiver(true)) {
+        try (Receiver receiver = new Receiver(Receiver.Mode.OK); Receiver hanging = new Receiver(Receiver.Mode.HANG)) {
             double ceiling = 0;
             if (phases.contains("ceiling")) {
                 ceiling = ceiling(receiver);
@@ -164,6 +170,9 @@ public class LoadHarness {
             }
             if (phases.contains("backlog")) {
                 rows.add(backlog(server, receiver, ceiling));
+            }
+            if (phases.contains("noisy")) {
+                rows.addAll(noisyNeighbour(server, receiver));
             }
             rows.add("");
             report.addAll(rows);
@@ -295,6 +304,83 @@ public class LoadHarness {
         return row(String.format(Locale.ROOT, "backlog: %,d pending (%d webhooks) drained %,d in %.0f s; first / last tenth "
                         + "%.0f / %.0f per s", pending, hooks, drained, seconds, first, last), fill.ok.sum() / fillSeconds, rate,
                 null, fill, f, ratio(rate, ceiling) + " (deliveries)");
+    }
+
+    /**
+     * A hostile tenant beside a quiet one (the spec's isolation promise: a delivery to a healthy
+     * receiver arrives at p99 within 100 ms of its log's answer, however the other webhooks behave).
+     */
+    static List<String> noisyNeighbour(Server server, Receiver receiver) throws Exception {
+        int rate = intOpt("noisy-rate");
+        System.out.println("\n## noisy neighbour: 1,000 black-holed + 100 slow + 100 failing webhooks, ~100,000 pending, beside "
+                + rate + " logs/s of a quiet organization");
+        List<Receiver> hostile = new ArrayList<>();
+        try {
+            List<Receiver> blackHoles = new ArrayList<>();
+            List<Receiver> slow = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                blackHoles.add(new Receiver(Receiver.Mode.HANG));
+            }
+            for (int i = 0; i < 5; i++) {
+                slow.add(new Receiver(Receiver.Mode.SLOW));
+            }
+            Receiver failing = new Receiver(Receiver.Mode.FAIL);
+            hostile.addAll(blackHoles);
+            hostile.addAll(slow);
+            hostile.add(failing);
+            String noisyKey = server.createKey("noisy-neighbour");
+            for (int i = 0; i < 1000; i++) {
+                server.createWebhook(noisyKey, blackHoles.get(i % 20).url("/hang/" + i), null, null);
+            }
+            for (int i = 0; i < 100; i++) {
+                server.createWebhook(noisyKey, slow.get(i % 5).url("/slow/" + i), null, null);
+                server.createWebhook(noisyKey, failing.url("/fail/" + i), null, null);
+            }
+            server.createWebhook(noisyKey, receiver.url("/hook/noisy-own"), null, null);
+            Run backlog = new Plan("noisy-backlog", server.port, "/v1/request/log", noisyKey).clients(4).total(84).warmup(0)
+                    .measure(600).run();
+            long pendingBefore = server.pending();
+            System.out.printf("hostile tenant: %d logs x 1,201 webhooks; pending deliveries: %d%n", backlog.ok.sum(), pendingBefore);
+
+            // As in the fault suite: the hostile tenant settles in (its receivers hang, time out and
+            // fail) before the quiet organization starts, so the figure is the steady state beside it.
+            Thread.sleep(20_000);
+            server.createWebhook(receiver.url("/hook/noisy"), "noisy", null);
+            Watch watch = server.watch();
+            // The hostile tenant keeps logging, one a second, beside the quiet one.
+            Plan own = new Plan("noisy-own", server.port, "/v1/request/log", noisyKey).clients(2).rate(1).warmup(0)
+                    .measure(intOpt("noisy-seconds")).track(receiver);
+            Run[] ownRun = new Run[1];
+            Thread ownThread = Thread.ofVirtual().start(() -> {
+                try {
+                    ownRun[0] = own.run();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            Run run = new Plan("noisy", server.port, "/v1/request/log", KEY).clients(intOpt("clients")).rate(rate).warmup(5)
+                    .measure(intOpt("noisy-seconds")).track(receiver).run();
+            ownThread.join();
+            Watch.Figures f = watch.stop();
+            Latency quiet = receiver.awaitAll(run, Duration.ofSeconds(60));
+            Latency ownLatency = receiver.awaitAll(ownRun[0], Duration.ofSeconds(60));
+            double probing = metric(server.get("/metrics").body(), "heliograph_webhooks_probing");
+            double inFlight = metric(server.get("/metrics").body(), "heliograph_deliveries_in_flight");
+            long pendingAfter = server.pending();
+            System.out.printf("noisy: quiet org %.0f logs/s, %s; hostile org's own healthy webhook %s; pending %d -> %d; "
+                    + "probing %.0f, in flight %.0f; %s%n", run.perSecond(), quiet, ownLatency, pendingBefore, pendingAfter, probing,
+                    inFlight, f);
+            return List.of(
+                    row("noisy neighbour: quiet org at " + rate + " logs/s beside " + String.format(Locale.ROOT, "%,d", pendingBefore)
+                            + " hostile deliveries pending", run.perSecond(), null, quiet, run, f,
+                            String.format(Locale.ROOT, "%.0f webhooks probing, %.0f in flight at the end", probing, inFlight)),
+                    row("noisy neighbour: the hostile org's own healthy webhook (1 log/s)", ownRun[0].perSecond(), null, ownLatency,
+                            ownRun[0], f, ""));
+        } finally {
+            for (Receiver r : hostile) {
+                r.close();
+            }
+        }
     }
 
     static double windowRate(List<long[]> samples, double from, double to) {
@@ -553,9 +639,15 @@ public class LoadHarness {
      */
     static final class Receiver implements Closeable {
         private static final byte[] OK = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+        private static final byte[] FAILED = "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n"
+                .getBytes(StandardCharsets.ISO_8859_1);
+
+        /** OK answers at once; HANG holds every request open; SLOW answers after 5 s; FAIL answers 500 at once. */
+        enum Mode { OK, HANG, SLOW, FAIL }
+
         final ServerSocket server;
         final int port;
-        final boolean hang;
+        final Mode mode;
         final Map<String, Long> firstArrival = new ConcurrentHashMap<>();
         final Map<String, LongAdder> byPath = new ConcurrentHashMap<>();
         final LongAdder duplicates = new LongAdder();
@@ -566,8 +658,8 @@ public class LoadHarness {
         final List<Socket> sockets = new CopyOnWriteArrayList<>();
         final AtomicBoolean closed = new AtomicBoolean();
 
-        Receiver(boolean hang) throws IOException {
-            this.hang = hang;
+        Receiver(Mode mode) throws IOException {
+            this.mode = mode;
             server = new ServerSocket(0, 1024, LOOPBACK);
             port = server.getLocalPort();
             Thread.ofPlatform().daemon().name("receiver-" + port).start(this::accept);
@@ -619,7 +711,22 @@ public class LoadHarness {
                         backlogDelivered.add(headers.getOrDefault("webhook-id", ""));
                         continue;
                     }
-                    if (hang) {
+                    if (mode == Mode.SLOW) {
+                        try {
+                            Thread.sleep(5_000);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                        out.write(OK);
+                        out.flush();
+                        continue;
+                    }
+                    if (mode == Mode.FAIL) {
+                        out.write(FAILED);
+                        out.flush();
+                        continue;
+                    }
+                    if (mode == Mode.HANG) {
                         open.incrementAndGet();
                         try {
                             while (in.read() != -1) {
@@ -824,8 +931,12 @@ public class LoadHarness {
         }
 
         HttpResponse<String> send(String method, String path, String body) throws IOException, InterruptedException {
+            return send(KEY, method, path, body);
+        }
+
+        HttpResponse<String> send(String key, String method, String path, String body) throws IOException, InterruptedException {
             HttpResponse<String> r = API.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + KEY)
+                    .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + key)
                     .header("Content-Type", "application/json")
                     .method(method, HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200 && r.statusCode() != 201) {
@@ -836,15 +947,34 @@ public class LoadHarness {
 
         /** A webhook to {@code destination} for logs whose scenario (and lane, if given) property matches. */
         String createWebhook(String destination, String scenario, String lane) throws IOException, InterruptedException {
-            String filters = "[{\"key\":\"scenario\",\"value\":\"" + scenario + "\"}"
+            return createWebhook(KEY, destination, scenario, lane);
+        }
+
+        /** The same under another organization's key; a null scenario matches every log of that organization. */
+        String createWebhook(String key, String destination, String scenario, String lane) throws IOException, InterruptedException {
+            String filters = scenario == null ? "[]" : "[{\"key\":\"scenario\",\"value\":\"" + scenario + "\"}"
                     + (lane == null ? "" : ",{\"key\":\"lane\",\"value\":\"" + lane + "\"}") + "]";
-            String body = send("POST", "/v1/webhooks", "{\"destination\":\"" + destination
+            String body = send(key, "POST", "/v1/webhooks", "{\"destination\":\"" + destination
                     + "\",\"config\":{\"sampleRate\":100,\"propertyFilters\":" + filters + "},\"includeData\":true}").body();
             Matcher m = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"").matcher(body);
             if (!m.find()) {
                 throw new IllegalStateException("No webhook id in " + body);
             }
             return m.group(1);
+        }
+
+        /** A new organization's key, made as an operator would: {@code keys create} beside the running server. */
+        String createKey(String org) throws IOException, InterruptedException {
+            List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
+                    opt("jar"), "keys", "create", "--org", org));
+            command.addAll(database == null ? List.of("--data-dir", dir.resolve("data").toString())
+                    : List.of("--database-url", "jdbc:postgresql://127.0.0.1:5432/" + database + "?user=postgres"));
+            Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String key = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (p.waitFor() != 0 || !key.startsWith("hg_")) {
+                throw new IllegalStateException("keys create failed: " + key);
+            }
+            return key;
         }
 
         void patch(String id, String body) throws IOException, InterruptedException {

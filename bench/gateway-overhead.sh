@@ -4,6 +4,7 @@
 # postgres uses a throw-away database "hg_bench_gateway" on the local server (dropped afterwards).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib/jdk.sh
 store=${1:-sqlite}; shift || true
 port=18590; upstream=18591
 key=hg_bench_gateway_key_0123456789abcdefghijklmn
@@ -23,8 +24,7 @@ cleanup() {
 }
 trap cleanup EXIT
 for _ in $(seq 1 100); do curl -sf http://127.0.0.1:$port/healthz >/dev/null && break; sleep 0.2; done
-java_bin=java
-for jdk in /usr/lib/jvm/*25* /usr/lib/jvm/*21*; do [ -x "$jdk/bin/java" ] && { java_bin=$jdk/bin/java; break; }; done
+java_bin=$(find_java)
 "$java_bin" -Dsun.net.httpserver.nodelay=true bench/GatewayOverhead.java http://127.0.0.1:$port $key $upstream "$@"
 echo "logs written: $(curl -s -H "Authorization: Bearer $key" "http://127.0.0.1:$port/v1/requests?limit=1" | head -c 80)…"
 grep -c "gateway-log\|ERROR" "$data/server.log" || true

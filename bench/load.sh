@@ -8,12 +8,7 @@
 # PostgreSQL: the local server on 127.0.0.1:5432 (trust auth); a throw-away database per run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib/jdk.sh
 ./heliograph --version >/dev/null   # builds target/heliograph.jar when needed
-java_bin=""
-for candidate in ${JAVA_HOME:+$JAVA_HOME/bin/java} $(ls -d /usr/lib/jvm/*/bin/java 2>/dev/null | sort -rV) java; do
-  home=$(cd "$(dirname "$(readlink -f "$(command -v "$candidate" || echo "$candidate")")")/.." 2>/dev/null && pwd) || continue
-  major=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$home/release" 2>/dev/null | head -n 1)
-  if [ -n "$major" ] && [ "$major" -ge 21 ]; then java_bin="$home/bin/java"; break; fi
-done
-[ -n "$java_bin" ] || { echo "bench/load.sh: needs a JDK 21+" >&2; exit 1; }
+java_bin=$(find_java)
 exec "$java_bin" bench/LoadHarness.java --jar target/heliograph.jar "$@"

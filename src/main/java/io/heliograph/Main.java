@@ -5,20 +5,19 @@ import io.heliograph.app.Heliograph;
 import io.heliograph.auth.ApiKeyInfo;
 import io.heliograph.auth.ApiKeyStore;
 import io.heliograph.auth.CreatedKey;
-import io.heliograph.delivery.RetrySchedule;
-import io.heliograph.http.IsoTime;
+import io.heliograph.json.IsoTime;
 import io.heliograph.store.Database;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import org.slf4j.bridge.SLF4JBridgeHandler;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** The command line: {@code serve} and {@code keys create|list|revoke}. Every flag has an environment variable. */
 @Command(name = "heliograph", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
@@ -48,7 +47,7 @@ public final class Main implements Runnable {
 
     /** Where the store is: shared by {@code serve} and the {@code keys} commands. */
     static final class StoreOptions {
-        @Option(names = "--data-dir", defaultValue = "${env:HELIOGRAPH_DATA_DIR:-./data}",
+        @Option(names = "--data-dir", defaultValue = "${env:HELIOGRAPH_DATA_DIR:-" + Config.DEFAULT_DATA_DIR + "}",
                 description = "Where the embedded store lives (env HELIOGRAPH_DATA_DIR, default ${DEFAULT-VALUE}).")
         Path dataDir;
 
@@ -66,11 +65,11 @@ public final class Main implements Runnable {
         @Mixin
         StoreOptions store;
 
-        @Option(names = "--port", defaultValue = "${env:HELIOGRAPH_PORT:-8585}",
+        @Option(names = "--port", defaultValue = "${env:HELIOGRAPH_PORT:-" + Config.DEFAULT_PORT + "}",
                 description = "Listen port; 0 picks a free one, which is logged (env HELIOGRAPH_PORT, default ${DEFAULT-VALUE}).")
         int port;
 
-        @Option(names = "--bind", defaultValue = "${env:HELIOGRAPH_BIND:-0.0.0.0}",
+        @Option(names = "--bind", defaultValue = "${env:HELIOGRAPH_BIND:-" + Config.DEFAULT_BIND + "}",
                 description = "Listen address (env HELIOGRAPH_BIND, default ${DEFAULT-VALUE}).")
         String bind;
 
@@ -83,57 +82,85 @@ public final class Main implements Runnable {
         String bootstrapApiKey;
 
         @Option(names = "--allow-private-destinations", arity = "0..1", fallbackValue = "true",
-                defaultValue = "${env:HELIOGRAPH_ALLOW_PRIVATE_DESTINATIONS:-false}",
+                defaultValue = "${env:HELIOGRAPH_ALLOW_PRIVATE_DESTINATIONS:-" + Config.DEFAULT_ALLOW_PRIVATE_DESTINATIONS + "}",
                 description = "Allow loopback/private destinations, for development and tests (env HELIOGRAPH_ALLOW_PRIVATE_DESTINATIONS).")
         boolean allowPrivate;
 
         @Option(names = "--allow-http-destinations", arity = "0..1", fallbackValue = "true",
-                defaultValue = "${env:HELIOGRAPH_ALLOW_HTTP_DESTINATIONS:-false}",
+                defaultValue = "${env:HELIOGRAPH_ALLOW_HTTP_DESTINATIONS:-" + Config.DEFAULT_ALLOW_HTTP_DESTINATIONS + "}",
                 description = "Allow plain http:// destinations, for development and tests (env HELIOGRAPH_ALLOW_HTTP_DESTINATIONS).")
         boolean allowHttp;
 
-        @Option(names = "--retry-schedule", defaultValue = "${env:HELIOGRAPH_RETRY_SCHEDULE:-5s,5m,30m,2h,5h,10h,10h}",
+        @Option(names = "--retry-schedule",
+                defaultValue = "${env:HELIOGRAPH_RETRY_SCHEDULE:-" + Config.DEFAULT_RETRY_SCHEDULE + "}",
                 description = "Delays between attempts, after the immediate first one (env HELIOGRAPH_RETRY_SCHEDULE, default ${DEFAULT-VALUE}).")
         String retrySchedule;
 
-        @Option(names = "--webhook-concurrency", defaultValue = "${env:HELIOGRAPH_WEBHOOK_CONCURRENCY:-16}",
-                description = "Concurrent deliveries per webhook (env HELIOGRAPH_WEBHOOK_CONCURRENCY, default ${DEFAULT-VALUE}).")
+        @Option(names = "--webhook-concurrency",
+                defaultValue = "${env:HELIOGRAPH_WEBHOOK_CONCURRENCY:-" + Config.DEFAULT_WEBHOOK_CONCURRENCY + "}",
+                description = "Concurrent deliveries per webhook, at most: fewer while its receiver struggles"
+                        + " (env HELIOGRAPH_WEBHOOK_CONCURRENCY, default ${DEFAULT-VALUE}).")
         int webhookConcurrency;
 
-        @Option(names = "--inline-body-limit", defaultValue = "${env:HELIOGRAPH_INLINE_BODY_LIMIT:-64KiB}",
+        @Option(names = "--host-concurrency",
+                defaultValue = "${env:HELIOGRAPH_HOST_CONCURRENCY:-" + Config.DEFAULT_HOST_CONCURRENCY + "}",
+                description = "Concurrent deliveries per destination origin (scheme, host, port), across all webhooks and orgs"
+                        + " (env HELIOGRAPH_HOST_CONCURRENCY, default ${DEFAULT-VALUE}).")
+        int hostConcurrency;
+
+        @Option(names = "--inline-body-limit",
+                defaultValue = "${env:HELIOGRAPH_INLINE_BODY_LIMIT:-" + Config.DEFAULT_INLINE_BODY_LIMIT + "}",
                 description = "Largest request or response body sent inline in a payload (env HELIOGRAPH_INLINE_BODY_LIMIT, default ${DEFAULT-VALUE}).")
         String inlineBodyLimit;
 
-        @Option(names = "--openai-base-url", defaultValue = "${env:HELIOGRAPH_OPENAI_BASE_URL:-https://api.openai.com}",
+        @Option(names = "--openai-base-url",
+                defaultValue = "${env:HELIOGRAPH_OPENAI_BASE_URL:-" + Config.DEFAULT_OPENAI_BASE_URL + "}",
                 description = "Upstream of the gateway's /oai/v1/* routes (env HELIOGRAPH_OPENAI_BASE_URL, default ${DEFAULT-VALUE}).")
         String openAiBaseUrl;
 
-        @Option(names = "--gateway-timeout", defaultValue = "${env:HELIOGRAPH_GATEWAY_TIMEOUT:-10m}",
+        @Option(names = "--gateway-timeout",
+                defaultValue = "${env:HELIOGRAPH_GATEWAY_TIMEOUT:-" + Config.DEFAULT_GATEWAY_TIMEOUT + "}",
                 description = "Longest the gateway waits for the upstream's headers or its next bytes; then 504"
                         + " (env HELIOGRAPH_GATEWAY_TIMEOUT, default ${DEFAULT-VALUE}).")
         String gatewayTimeout;
 
-        @Option(names = "--retention", defaultValue = "${env:HELIOGRAPH_RETENTION:-30d}",
+        @Option(names = "--retention", defaultValue = "${env:HELIOGRAPH_RETENTION:-" + Config.DEFAULT_RETENTION + "}",
                 description = "How long logs and delivery records are kept; 0d keeps them forever"
                         + " (env HELIOGRAPH_RETENTION, default ${DEFAULT-VALUE}).")
         String retention;
 
-        @Option(names = "--rate-limit", defaultValue = "${env:HELIOGRAPH_RATE_LIMIT:-100}",
+        @Option(names = "--rate-limit",
+                defaultValue = "${env:HELIOGRAPH_RATE_LIMIT:-" + Config.DEFAULT_RATE_LIMIT + "}",
                 description = "Requests/s per API key on the management routes, 0 = off (env HELIOGRAPH_RATE_LIMIT, default ${DEFAULT-VALUE}).")
         int rateLimit;
 
-        @Option(names = "--ingest-rate-limit", defaultValue = "${env:HELIOGRAPH_INGEST_RATE_LIMIT:-0}",
+        @Option(names = "--ingest-rate-limit",
+                defaultValue = "${env:HELIOGRAPH_INGEST_RATE_LIMIT:-" + Config.DEFAULT_INGEST_RATE_LIMIT + "}",
                 description = "Requests/s per API key on the log routes and the gateway, 0 = off"
                         + " (env HELIOGRAPH_INGEST_RATE_LIMIT, default ${DEFAULT-VALUE}).")
         int ingestRateLimit;
 
         @Override
         public Integer call() throws InterruptedException {
-            Config config = new Config(port, bind, publicUrl, store.dataDir, store.databaseUrl, bootstrapApiKey,
-                    allowPrivate, allowHttp, RetrySchedule.parse(retrySchedule), webhookConcurrency,
-                    Config.parseSize(inlineBodyLimit), Config.parseBaseUrl(openAiBaseUrl),
-                    RetrySchedule.parseDelay(gatewayTimeout, "gateway timeout", "10m"),
-                    RetrySchedule.parseDelay(retention, "retention", "30d"), rateLimit, ingestRateLimit);
+            Config config = Config.builder()
+                    .port(port)
+                    .bind(bind)
+                    .publicUrl(publicUrl)
+                    .dataDir(store.dataDir)
+                    .databaseUrl(store.databaseUrl)
+                    .bootstrapApiKey(bootstrapApiKey)
+                    .allowPrivateDestinations(allowPrivate)
+                    .allowHttpDestinations(allowHttp)
+                    .retrySchedule(retrySchedule)
+                    .webhookConcurrency(webhookConcurrency)
+                    .hostConcurrency(hostConcurrency)
+                    .inlineBodyLimit(inlineBodyLimit)
+                    .openAiBaseUrl(openAiBaseUrl)
+                    .gatewayTimeout(gatewayTimeout)
+                    .retention(retention)
+                    .rateLimit(rateLimit)
+                    .ingestRateLimit(ingestRateLimit)
+                    .build();
             Heliograph heliograph = Heliograph.start(config, System.out);
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -160,7 +187,8 @@ public final class Main implements Runnable {
         @Mixin
         StoreOptions store;
 
-        @Option(names = "--org", defaultValue = "default", description = "Organization name (default ${DEFAULT-VALUE}).")
+        @Option(names = "--org",
+                defaultValue = "default", description = "Organization name (default ${DEFAULT-VALUE}).")
         String org;
 
         @Override

@@ -2,13 +2,13 @@ package io.heliograph.bench;
 
 import io.heliograph.delivery.BodyLinks;
 import io.heliograph.delivery.Dispatcher;
-import io.heliograph.delivery.JsJson;
 import io.heliograph.delivery.Matching;
 import io.heliograph.delivery.Payloads;
 import io.heliograph.delivery.Signatures;
 import io.heliograph.ingest.Outcome;
 import io.heliograph.ingest.RequestLog;
-import io.heliograph.ingest.Usage;
+import io.heliograph.ingest.llm.Usage;
+import io.heliograph.json.JsJson;
 import io.heliograph.webhook.PropertyFilter;
 import io.heliograph.webhook.Webhook;
 import io.heliograph.webhook.WebhookConfig;
@@ -92,15 +92,33 @@ public class HotPathBenchmarks {
     }
 
     private static Webhook webhook(String id, double rate, List<PropertyFilter> filters, String previousKey) {
-        return new Webhook("org", id, 0, "https://hooks.example.com/x", Webhook.VERSION, true, null,
-                new WebhookConfig(rate, filters, true), "k".repeat(64), previousKey,
-                previousKey == null ? null : System.currentTimeMillis() + 3_600_000);
+        Webhook webhook = Webhook.builder()
+                .orgId("org")
+                .id(id)
+                .destination("https://hooks.example.com/x")
+                .config(new WebhookConfig(rate, filters, true))
+                .hmacKey(previousKey == null ? "k".repeat(64) : previousKey)
+                .build();
+        return previousKey == null ? webhook : webhook.rotated("k".repeat(64), System.currentTimeMillis(), java.time.Duration.ofHours(1));
     }
 
     private static RequestLog log(String request, String response) {
-        return new RequestLog("org", UUID.randomUUID().toString(), "OPENAI", "gpt-4o", "user_123", 200, 1_736_937_000_000L,
-                1_736_937_000_930L, null, Map.of("environment", "prod", "team", "search"), null, request, response, null, false,
-                new Usage(130L, 17L, 147L, null, null), 0.0004945, Outcome.COMPLETED);
+        return RequestLog.builder()
+                .orgId("org")
+                .id(UUID.randomUUID().toString())
+                .provider("OPENAI")
+                .model("gpt-4o")
+                .userId("user_123")
+                .status(200)
+                .startedAt(1_736_937_000_000L)
+                .endedAt(1_736_937_000_930L)
+                .properties(Map.of("environment", "prod", "team", "search"))
+                .requestBody(request)
+                .responseBody(response)
+                .usage(new Usage(130L, 17L, 147L, null, null))
+                .cost(0.0004945)
+                .outcome(Outcome.COMPLETED)
+                .build();
     }
 
     /** Which of the org's webhooks a new log goes to (sampling and filters), as the outbox does. */

@@ -8,8 +8,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Everything the server is told at start-up. Built from flags and environment variables by
- * {@code Main}, or directly by tests.
+ * Everything the server is told at start-up, made with {@link #builder()}: from flags and environment
+ * variables by {@code Main}, directly by tests. The defaults are the {@code DEFAULT_*} constants below.
  *
  * @param port                      listen port; 0 picks a free one
  * @param bind                      listen address
@@ -20,7 +20,8 @@ import java.util.Objects;
  * @param allowPrivateDestinations  let destinations reach loopback and private networks (development, tests)
  * @param allowHttpDestinations     let destinations use plain http (development, tests)
  * @param retrySchedule             delays between attempts, after the immediate first one
- * @param webhookConcurrency        deliveries in flight per webhook
+ * @param webhookConcurrency        deliveries in flight per webhook, at most (less while its receiver struggles)
+ * @param hostConcurrency           deliveries in flight per destination origin (scheme, host, port), across all webhooks and orgs
  * @param inlineBodyLimitBytes      largest request or response body sent inline in a payload
  * @param openAiBaseUrl             upstream of the gateway's {@code /oai/v1/*} routes (scheme, host, optional path)
  * @param gatewayTimeout            longest the gateway waits for the upstream to say anything: for its
@@ -40,6 +41,7 @@ public record Config(
         boolean allowHttpDestinations,
         RetrySchedule retrySchedule,
         int webhookConcurrency,
+        int hostConcurrency,
         long inlineBodyLimitBytes,
         URI openAiBaseUrl,
         Duration gatewayTimeout,
@@ -47,12 +49,23 @@ public record Config(
         int rateLimit,
         int ingestRateLimit) {
 
+    // The defaults of the spec's configuration table, written as an operator would write them: the
+    // flags show these in --help and the builder reads them with the same parsers as a flag's text.
     public static final int DEFAULT_PORT = 8585;
+    public static final String DEFAULT_BIND = "0.0.0.0";
+    public static final String DEFAULT_DATA_DIR = "./data";
+    public static final boolean DEFAULT_ALLOW_PRIVATE_DESTINATIONS = false;
+    public static final boolean DEFAULT_ALLOW_HTTP_DESTINATIONS = false;
+    public static final String DEFAULT_RETRY_SCHEDULE = "5s,5m,30m,2h,5h,10h,10h";
+    public static final int DEFAULT_WEBHOOK_CONCURRENCY = 16;
+    public static final int DEFAULT_HOST_CONCURRENCY = 64;
+    public static final String DEFAULT_INLINE_BODY_LIMIT = "64KiB";
     public static final String DEFAULT_OPENAI_BASE_URL = "https://api.openai.com";
     /** As long as the OpenAI SDKs wait by default: reasoning models can think for minutes before a byte. */
-    public static final Duration DEFAULT_GATEWAY_TIMEOUT = Duration.ofMinutes(10);
-    public static final Duration DEFAULT_RETENTION = Duration.ofDays(30);
+    public static final String DEFAULT_GATEWAY_TIMEOUT = "10m";
+    public static final String DEFAULT_RETENTION = "30d";
     public static final int DEFAULT_RATE_LIMIT = 100;
+    public static final int DEFAULT_INGEST_RATE_LIMIT = 0;
 
     public Config {
         if (port < 0 || port > 65535) {
@@ -64,6 +77,9 @@ public record Config(
         if (webhookConcurrency < 1 || webhookConcurrency > 1024) {
             throw new IllegalArgumentException("Webhook concurrency must be between 1 and 1024, got " + webhookConcurrency);
         }
+        if (hostConcurrency < 1 || hostConcurrency > 4096) {
+            throw new IllegalArgumentException("Host concurrency must be between 1 and 4096, got " + hostConcurrency);
+        }
         if (inlineBodyLimitBytes < 0) {
             throw new IllegalArgumentException("Inline body limit must not be negative");
         }
@@ -73,6 +89,11 @@ public record Config(
         }
         if (retention == null || retention.isNegative()) {
             throw new IllegalArgumentException("Retention must not be negative");
+        }
+        if (!retention.isZero() && retention.compareTo(retrySchedule.longestSpan()) <= 0) {
+            // Deliveries still being retried would outlive their records' retention: refuse rather than surprise.
+            throw new IllegalArgumentException("Retention (" + retention + ") must be longer than the whole retry schedule ("
+                    + retrySchedule.longestSpan() + ": the sum of its delays plus 20 % jitter), or 0d to keep everything");
         }
         if (rateLimit < 0 || ingestRateLimit < 0) {
             throw new IllegalArgumentException("Rate limits must not be negative (0 turns a limit off)");
@@ -84,16 +105,19 @@ public record Config(
 
     /** The defaults of the spec's configuration table. */
     public static Config defaults() {
-        return new Config(DEFAULT_PORT, "0.0.0.0", null, Path.of("data"), null, null, false, false,
-                RetrySchedule.parse(RetrySchedule.DEFAULT), 16, 64 * 1024, parseBaseUrl(DEFAULT_OPENAI_BASE_URL),
-                DEFAULT_GATEWAY_TIMEOUT, DEFAULT_RETENTION, DEFAULT_RATE_LIMIT, 0);
+        return builder().build();
+    }
+
+    /** Starts from the defaults; set only what differs. */
+    public static Builder builder() {
+        return new Builder();
     }
 
     /**
      * An upstream base URL: absolute http(s), a host, no query, user info or fragment; a trailing
      * slash is dropped so that {@code /v1/…} can be appended.
      */
-    public static URI parseBaseUrl(String text) {
+    private static URI parseBaseUrl(String text) {
         URI uri;
         try {
             uri = new URI(text.trim());
@@ -113,27 +137,151 @@ public record Config(
         return URI.create(scheme + "://" + uri.getRawAuthority() + path);
     }
 
-    /** Parses sizes such as {@code 64KiB}, {@code 1MiB}, {@code 500B} or a plain byte count. */
-    public static long parseSize(String text) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\s*(\\d{1,12})\\s*(B|KiB|KB|MiB|MB)?\\s*",
-                java.util.regex.Pattern.CASE_INSENSITIVE).matcher(text);
-        if (!m.matches()) {
-            throw new IllegalArgumentException("Invalid size '" + text + "' (e.g. 64KiB, 1MiB, 500B)");
-        }
-        long n = Long.parseLong(m.group(1));
-        String unit = m.group(2) == null ? "B" : m.group(2).toUpperCase(java.util.Locale.ROOT);
-        return switch (unit) {
-            case "KIB", "KB" -> n * 1024;
-            case "MIB", "MB" -> n * 1024 * 1024;
-            default -> n;
-        };
-    }
-
     public boolean usesPostgres() {
         return databaseUrl != null;
     }
 
     private static String blankToNull(String value) {
         return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    /**
+     * Named settings for a {@link Config}, starting from the defaults. The text setters take what a
+     * flag or environment variable holds and read it with {@link Units}; {@link #build()} validates.
+     */
+    public static final class Builder {
+        private int port = DEFAULT_PORT;
+        private String bind = DEFAULT_BIND;
+        private String publicUrl;
+        private Path dataDir = Path.of(DEFAULT_DATA_DIR);
+        private String databaseUrl;
+        private String bootstrapApiKey;
+        private boolean allowPrivateDestinations = DEFAULT_ALLOW_PRIVATE_DESTINATIONS;
+        private boolean allowHttpDestinations = DEFAULT_ALLOW_HTTP_DESTINATIONS;
+        private RetrySchedule retrySchedule;
+        private int webhookConcurrency = DEFAULT_WEBHOOK_CONCURRENCY;
+        private int hostConcurrency = DEFAULT_HOST_CONCURRENCY;
+        private long inlineBodyLimitBytes;
+        private URI openAiBaseUrl;
+        private Duration gatewayTimeout;
+        private Duration retention;
+        private int rateLimit = DEFAULT_RATE_LIMIT;
+        private int ingestRateLimit = DEFAULT_INGEST_RATE_LIMIT;
+
+        private Builder() {
+            retrySchedule(DEFAULT_RETRY_SCHEDULE);
+            inlineBodyLimit(DEFAULT_INLINE_BODY_LIMIT);
+            openAiBaseUrl(DEFAULT_OPENAI_BASE_URL);
+            gatewayTimeout(DEFAULT_GATEWAY_TIMEOUT);
+            retention(DEFAULT_RETENTION);
+        }
+
+        public Builder port(int value) {
+            port = value;
+            return this;
+        }
+
+        public Builder bind(String value) {
+            bind = value;
+            return this;
+        }
+
+        public Builder publicUrl(String value) {
+            publicUrl = value;
+            return this;
+        }
+
+        public Builder dataDir(Path value) {
+            dataDir = value;
+            return this;
+        }
+
+        public Builder databaseUrl(String value) {
+            databaseUrl = value;
+            return this;
+        }
+
+        public Builder bootstrapApiKey(String value) {
+            bootstrapApiKey = value;
+            return this;
+        }
+
+        public Builder allowPrivateDestinations(boolean value) {
+            allowPrivateDestinations = value;
+            return this;
+        }
+
+        public Builder allowHttpDestinations(boolean value) {
+            allowHttpDestinations = value;
+            return this;
+        }
+
+        /** Comma-separated delays such as {@code 5s,5m,30m}; empty for one attempt only. */
+        public Builder retrySchedule(String text) {
+            retrySchedule = new RetrySchedule(Units.durations(text, "retry delay"));
+            return this;
+        }
+
+        public Builder webhookConcurrency(int value) {
+            webhookConcurrency = value;
+            return this;
+        }
+
+        public Builder hostConcurrency(int value) {
+            hostConcurrency = value;
+            return this;
+        }
+
+        /** A size such as {@code 64KiB}. */
+        public Builder inlineBodyLimit(String text) {
+            return inlineBodyLimitBytes(Units.size(text, "inline body limit"));
+        }
+
+        public Builder inlineBodyLimitBytes(long value) {
+            inlineBodyLimitBytes = value;
+            return this;
+        }
+
+        public Builder openAiBaseUrl(String text) {
+            openAiBaseUrl = parseBaseUrl(text);
+            return this;
+        }
+
+        /** A duration such as {@code 10m}. */
+        public Builder gatewayTimeout(String text) {
+            return gatewayTimeout(Units.duration(text, "gateway timeout"));
+        }
+
+        public Builder gatewayTimeout(Duration value) {
+            gatewayTimeout = value;
+            return this;
+        }
+
+        /** A duration such as {@code 30d}; {@code 0d} keeps everything. */
+        public Builder retention(String text) {
+            return retention(Units.duration(text, "retention"));
+        }
+
+        public Builder retention(Duration value) {
+            retention = value;
+            return this;
+        }
+
+        public Builder rateLimit(int value) {
+            rateLimit = value;
+            return this;
+        }
+
+        public Builder ingestRateLimit(int value) {
+            ingestRateLimit = value;
+            return this;
+        }
+
+        /** The config; an invalid combination is refused here, by {@link Config}'s own checks. */
+        public Config build() {
+            return new Config(port, bind, publicUrl, dataDir, databaseUrl, bootstrapApiKey, allowPrivateDestinations,
+                    allowHttpDestinations, retrySchedule, webhookConcurrency, hostConcurrency, inlineBodyLimitBytes,
+                    openAiBaseUrl, gatewayTimeout, retention, rateLimit, ingestRateLimit);
+        }
     }
 }

@@ -1,44 +1,47 @@
 package io.heliograph.app;
 
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
 import io.heliograph.auth.ApiKeyStore;
 import io.heliograph.auth.CreatedKey;
+import io.heliograph.delivery.BacklogCanceller;
 import io.heliograph.delivery.BodyLinks;
 import io.heliograph.delivery.DeliveryRoutes;
+import io.heliograph.delivery.FilterRoutes;
 import io.heliograph.delivery.DeliveryStore;
-import io.heliograph.delivery.DestinationGuard;
 import io.heliograph.delivery.Dispatcher;
 import io.heliograph.delivery.Outbox;
 import io.heliograph.delivery.Payloads;
 import io.heliograph.delivery.Sender;
+import io.heliograph.destination.DestinationGuard;
 import io.heliograph.gateway.GatewayRoutes;
-import io.heliograph.ops.Metrics;
-import io.heliograph.ops.Retention;
-import io.heliograph.http.RateLimits;
-import io.heliograph.store.Dialect;
-import io.heliograph.store.InstallationSecrets;
-import java.util.function.Supplier;
 import io.heliograph.http.AuthFilter;
 import io.heliograph.http.Envelope;
 import io.heliograph.http.ErrorMapping;
 import io.heliograph.http.JsonBodies;
+import io.heliograph.http.RateLimits;
+import io.heliograph.http.ShutdownGate;
 import io.heliograph.ingest.IngestRoutes;
 import io.heliograph.ingest.IngestService;
 import io.heliograph.ingest.LogAssembler;
-import io.heliograph.ingest.PriceTable;
 import io.heliograph.ingest.RequestLogStore;
+import io.heliograph.ingest.llm.PriceTable;
 import io.heliograph.ops.HealthRoutes;
+import io.heliograph.ops.Metrics;
+import io.heliograph.ops.Retention;
 import io.heliograph.store.Database;
+import io.heliograph.store.Dialect;
+import io.heliograph.store.InstallationSecrets;
 import io.heliograph.webhook.WebhookInput;
 import io.heliograph.webhook.WebhookRoutes;
 import io.heliograph.webhook.WebhookService;
 import io.heliograph.webhook.WebhookStore;
-import io.helidon.webserver.WebServer;
-import io.helidon.webserver.http.HttpRouting;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,19 +56,25 @@ public final class Heliograph implements AutoCloseable {
     static final String USER_AGENT = "Heliograph-Webhooks/" + version();
 
     private final Database database;
+    private final ApiKeyStore keys;
     private final WebServer server;
     private final Dispatcher dispatcher;
     private final Sender sender;
     private final GatewayRoutes gateway;
     private final Retention retention;
     private final IngestService ingest;
+    private final BacklogCanceller canceller;
+    private final ShutdownGate gate;
 
-    private Heliograph(Database database, WebServer server, Dispatcher dispatcher, Sender sender, GatewayRoutes gateway,
-            Retention retention, IngestService ingest) {
+    private Heliograph(ShutdownGate gate, Database database, ApiKeyStore keys, WebServer server, Dispatcher dispatcher, Sender sender, GatewayRoutes gateway,
+            Retention retention, IngestService ingest, BacklogCanceller canceller) {
+        this.gate = gate;
         this.ingest = ingest;
+        this.canceller = canceller;
         this.gateway = gateway;
         this.retention = retention;
         this.database = database;
+        this.keys = keys;
         this.server = server;
         this.dispatcher = dispatcher;
         this.sender = sender;
@@ -86,15 +95,17 @@ public final class Heliograph implements AutoCloseable {
         Database database = Database.open(config.databaseUrl(), config.dataDir(), clock);
         GatewayRoutes gateway = null;
         Retention retention = null;
+        BacklogCanceller canceller = null;
         try {
             ApiKeyStore keys = new ApiKeyStore(database);
             bootstrapKeys(config, keys, out);
 
             DestinationGuard guard = new DestinationGuard(resolver, config.allowPrivateDestinations(), config.allowHttpDestinations());
             WebhookStore webhookStore = new WebhookStore(database);
-            WebhookService webhooks = new WebhookService(webhookStore, clock);
             RequestLogStore logs = new RequestLogStore(database);
             DeliveryStore deliveries = new DeliveryStore(database);
+            canceller = new BacklogCanceller(deliveries);
+            WebhookService webhooks = new WebhookService(webhookStore, canceller::cancel, clock);
             if (database.dialect() == Dialect.SQLITE) {
                 // One process serves a SQLite store: leases left by a crashed run are stale at once.
                 deliveries.releaseEveryLease();
@@ -108,28 +119,32 @@ public final class Heliograph implements AutoCloseable {
             int[] port = {config.port()};
             Supplier<String> publicUrl = () -> config.publicUrl() != null ? config.publicUrl() : "http://localhost:" + port[0];
             BodyLinks links = new BodyLinks(publicUrl, InstallationSecrets.get(database, "body-links"), clock);
-            Sender sender = new Sender(guard, USER_AGENT, 1024 * 64, clock);
+            // The scheduler's per-origin cap binds first; the client's own allows for test sends beside it.
+            Sender sender = new Sender(guard, USER_AGENT, config.hostConcurrency() + 64, clock);
             Dispatcher dispatcher = new Dispatcher(deliveries, webhookStore, logs, new Payloads(config.inlineBodyLimitBytes(), links),
-                    sender, config.retrySchedule(), config.webhookConcurrency(), metrics, clock);
+                    sender, config.retrySchedule(), config.webhookConcurrency(), config.hostConcurrency(), metrics, clock);
             IngestService ingest = new IngestService(database, logs, new LogAssembler(PriceTable.load()), List.of(
-                    new Outbox(deliveries, dispatcher, clock),
+                    new Outbox(deliveries, webhookStore, dispatcher, clock),
                     IngestService.NewLogHook.afterEachCommit(metrics::logsIngested)));
 
             RateLimits limits = new RateLimits(config.rateLimit(), config.ingestRateLimit(), System::nanoTime);
             gateway = new GatewayRoutes(keys, config.openAiBaseUrl(), config.gatewayTimeout(), ingest, limits.ingest(),
                     metrics, clock);
+            ShutdownGate gate = new ShutdownGate();
             HttpRouting.Builder routing = HttpRouting.builder()
+                    .addFilter(gate)
                     .addFilter(new AuthFilter(keys, path -> path.startsWith("/v1/") || IngestRoutes.isLogRoute(path),
                             path -> IngestRoutes.isLogRoute(path) || path.equals(IngestRoutes.PLAIN_LOG_ROUTE)
                                     ? limits.ingest() : limits.management()))
-                    .register(new HealthRoutes(database, metrics))
+                    .register(new HealthRoutes(database, metrics, gate::closing))
                     .register(new IngestRoutes(ingest, logs))
                     .register(gateway)
                     .register(DeliveryRoutes.bodies(links, logs))
                     .register("/v1/webhooks", new WebhookRoutes(webhooks, new WebhookInput(guard)))
+                    .register("/v1/filters", new FilterRoutes(logs))
                     .register("/v1/webhooks", new DeliveryRoutes(webhooks, deliveries, sender, dispatcher::wake, clock))
                     .any((req, res) -> Envelope.error(res, 404, ErrorMapping.NOT_FOUND));
-            ErrorMapping.install(routing);
+            ErrorMapping.install(routing, gate);
 
             WebServer server = WebServer.builder()
                     .host(config.bind())
@@ -146,14 +161,18 @@ public final class Heliograph implements AutoCloseable {
                     .start();
             port[0] = server.port();
             dispatcher.start();
-            retention = new Retention(config.retention(), logs, deliveries, metrics, clock);
+            canceller.start();
+            retention = new Retention(config.retention(), deliveries::purgeBatch, logs::purgeBatch, metrics, clock);
             retention.start();
             LOG.info("Heliograph listening on http://{}:{} (store: {})", config.bind(), server.port(),
                     database.dialect().name().toLowerCase());
-            return new Heliograph(database, server, dispatcher, sender, gateway, retention, ingest);
+            return new Heliograph(gate, database, keys, server, dispatcher, sender, gateway, retention, ingest, canceller);
         } catch (RuntimeException e) {
             if (gateway != null) {
                 gateway.close();
+            }
+            if (canceller != null) {
+                canceller.close();
             }
             database.close();
             throw e;
@@ -195,18 +214,34 @@ public final class Heliograph implements AutoCloseable {
         return database;
     }
 
+    /** This process's keys: a key revoked through them is refused from the next request on. */
+    public ApiKeyStore keys() {
+        return keys;
+    }
+
     public Retention retention() {
         return retention;
     }
 
     /**
-     * Stops accepting, writes the gateway logs still waiting (up to 10 s), lets attempts in flight
-     * finish (up to 10 s), gives back the remaining leases, closes the store.
+     * The first step of {@link #close()}: from now on a request is answered 503 with Retry-After, and
+     * /readyz 503, instead of reaching parts that are about to close.
+     */
+    public void stopAccepting() {
+        gate.close();
+    }
+
+    /**
+     * Stops accepting (requests still arriving get 503 with Retry-After; those in flight finish, up to
+     * 10 s), writes the gateway logs still waiting (up to 10 s), lets attempts in flight finish (up to
+     * 10 s), gives back the remaining leases, closes the store.
      */
     @Override
     public void close() {
-        retention.close();
+        stopAccepting();
         server.stop();
+        retention.close();
+        canceller.close();
         gateway.close();
         ingest.close();
         dispatcher.close();

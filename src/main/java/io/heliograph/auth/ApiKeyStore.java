@@ -2,8 +2,10 @@ package io.heliograph.auth;
 
 import io.heliograph.store.Database;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -11,8 +13,20 @@ import org.jdbi.v3.core.Jdbi;
 public final class ApiKeyStore {
     public static final String DEFAULT_ORG = "default";
 
+    /**
+     * A live key, as found in the store, stands for a second: a request a second per key reads the
+     * store, not every request. A key revoked in another process (the CLI, another server) is refused
+     * within that second; one revoked through this one, at once. An unknown key is never remembered.
+     */
+    static final long KNOWN_FOR_NANOS = 1_000_000_000L;
+    private static final int MAX_KNOWN = 10_000;
+
+    private record Known(Caller caller, long checkedAt) {
+    }
+
     private final Jdbi jdbi;
     private final Database database;
+    private final Map<String, Known> known = new ConcurrentHashMap<>();
 
     public ApiKeyStore(Database database) {
         this.database = database;
@@ -22,13 +36,27 @@ public final class ApiKeyStore {
     /** The caller a presented key stands for, if it is a live key. */
     public Optional<Caller> authenticate(String presentedKey) {
         String hash = ApiKeys.hash(presentedKey);
-        return jdbi.withHandle(h -> h.createQuery(
+        long now = System.nanoTime();
+        Known k = known.get(hash);
+        if (k != null && now - k.checkedAt() < KNOWN_FOR_NANOS) {
+            return Optional.of(k.caller());
+        }
+        Optional<Caller> found = jdbi.withHandle(h -> h.createQuery(
                         "SELECT id, org_id, key_hash FROM api_keys WHERE key_hash = :hash AND revoked_at IS NULL")
                 .bind("hash", hash)
                 .map((rs, ctx) -> ApiKeys.sameHash(rs.getString("key_hash"), hash)
                         ? new Caller(rs.getString("org_id"), rs.getString("id"))
                         : null)
                 .findOne());
+        if (found.isPresent()) {
+            if (known.size() >= MAX_KNOWN) {
+                known.clear();
+            }
+            known.put(hash, new Known(found.get(), now));
+        } else {
+            known.remove(hash);
+        }
+        return found;
     }
 
     /** Creates a key for {@code organization}, creating the organization when it does not exist. */
@@ -93,11 +121,12 @@ public final class ApiKeyStore {
     }
 
     /**
-     * Revokes the one live key whose id or shown prefix is {@code idOrPrefix}. Takes effect on the
-     * next request: keys are looked up in the store on every call, never cached.
+     * Revokes the one live key whose id or shown prefix is {@code idOrPrefix}: refused from the next
+     * request on by this process, within a second by every other (see {@link #KNOWN_FOR_NANOS}).
      */
     public RevokeResult revoke(String idOrPrefix) {
-        return jdbi.inTransaction(h -> {
+        String[] revokedId = new String[1];
+        RevokeResult result = jdbi.inTransaction(h -> {
             List<String> ids = h.createQuery(
                             "SELECT id FROM api_keys WHERE (id = :value OR prefix = :value) AND revoked_at IS NULL")
                     .bind("value", idOrPrefix)
@@ -110,8 +139,13 @@ public final class ApiKeyStore {
                     .bind("now", database.clock().millis())
                     .bind("id", ids.get(0))
                     .execute();
+            revokedId[0] = ids.get(0);
             return RevokeResult.REVOKED;
         });
+        if (revokedId[0] != null) {
+            known.values().removeIf(k -> k.caller().apiKeyId().equals(revokedId[0]));
+        }
+        return result;
     }
 
     public enum RevokeResult { REVOKED, NOT_FOUND, AMBIGUOUS }

@@ -4,28 +4,29 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
-import io.heliograph.http.ApiException;
-import io.heliograph.http.AuthFilter;
-import io.heliograph.http.Envelope;
-import io.heliograph.http.IsoTime;
-import io.heliograph.http.Json;
-import io.heliograph.http.JsonBodies;
-import io.heliograph.http.PageRequest;
-import io.heliograph.http.PathIds;
-import io.heliograph.ingest.RequestLog;
-import io.heliograph.ingest.RequestLogStore;
-import io.heliograph.webhook.Webhook;
-import io.heliograph.webhook.WebhookService;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.heliograph.api.ApiException;
+import io.heliograph.api.PageRequest;
+import io.heliograph.destination.Destination;
+import io.heliograph.http.AuthFilter;
+import io.heliograph.http.Envelope;
+import io.heliograph.http.JsonBodies;
+import io.heliograph.http.Paging;
+import io.heliograph.http.PathIds;
+import io.heliograph.ingest.RequestLog;
+import io.heliograph.ingest.RequestLogStore;
+import io.heliograph.json.IsoTime;
+import io.heliograph.json.Json;
+import io.heliograph.webhook.Webhook;
+import io.heliograph.webhook.WebhookService;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -65,12 +66,18 @@ public final class DeliveryRoutes implements HttpService {
         return webhooks.get(AuthFilter.caller(req).orgId(), PathIds.uuid(req, "id", WebhookService.NOT_FOUND));
     }
 
+    /** Sends a sample now and answers what happened; whatever goes wrong is a result, never a 500. */
     private void test(ServerRequest req, ServerResponse res) {
         Webhook webhook = webhook(req);
         long now = clock.millis();
-        byte[] body = Payloads.sample(webhook, now);
         String id = "msg_test" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 24);
-        Sender.Result result = sender.send(webhook.destination(), Dispatcher.headers(webhook, id, body, now), body);
+        Sender.Result result;
+        try {
+            byte[] body = Payloads.sample(webhook, now);
+            result = sender.send(webhook.destination(), Dispatcher.headers(webhook, id, body, now), body);
+        } catch (RuntimeException e) {
+            result = Sender.Result.notSent("Could not send: " + e, clock.millis() - now);
+        }
         ObjectNode data = Json.object();
         data.put("success", result.succeeded());
         data.put("status_code", result.statusCode());
@@ -85,7 +92,7 @@ public final class DeliveryRoutes implements HttpService {
         Optional<DeliveryStatus> status = req.query().first("status").asOptional().filter(s -> !s.isEmpty())
                 .map(s -> DeliveryStatus.parse(s).orElseThrow(() ->
                         ApiException.badRequest("status must be one of pending, delivered, failed, cancelled")));
-        DeliveryStore.Page page = deliveries.page(webhook.orgId(), webhook.id(), status, PageRequest.of(req));
+        DeliveryStore.Page page = deliveries.page(webhook.orgId(), webhook.id(), status, Paging.of(req));
         ObjectNode data = Json.object();
         ArrayNode items = data.putArray("items");
         page.items().forEach(d -> items.add(json(d)));
@@ -126,33 +133,22 @@ public final class DeliveryRoutes implements HttpService {
     private void stats(ServerRequest req, ServerResponse res) {
         Webhook webhook = webhook(req);
         long now = clock.millis();
-        List<Attempt> day = deliveries.attemptsSince(webhook.orgId(), webhook.id(), now - Duration.ofDays(1).toMillis());
-        long hourStart = now - Duration.ofHours(1).toMillis();
+        AttemptStats stats = deliveries.stats(webhook.orgId(), webhook.id(), now - Duration.ofDays(1).toMillis(),
+                now - Duration.ofHours(1).toMillis());
         ObjectNode data = Json.object();
-        data.set("last_hour", window(day.stream().filter(a -> a.attemptedAt() >= hourStart).toList()));
-        data.set("last_day", window(day));
+        data.set("last_hour", window(stats.lastHour()));
+        data.set("last_day", window(stats.lastDay()));
         Envelope.ok(res, data);
     }
 
-    static ObjectNode window(List<Attempt> attempts) {
-        long[] latencies = attempts.stream().mapToLong(Attempt::latencyMs).sorted().toArray();
-        long successes = attempts.stream().filter(Attempt::succeeded).count();
+    private static ObjectNode window(AttemptStats.Window w) {
         ObjectNode node = Json.object();
-        node.put("attempts", attempts.size());
-        node.put("successes", successes);
-        node.put("failures", attempts.size() - successes);
-        node.put("p50_latency_ms", percentile(latencies, 0.50));
-        node.put("p99_latency_ms", percentile(latencies, 0.99));
+        node.put("attempts", w.attempts());
+        node.put("successes", w.successes());
+        node.put("failures", w.failures());
+        node.put("p50_latency_ms", w.p50LatencyMs());
+        node.put("p99_latency_ms", w.p99LatencyMs());
         return node;
-    }
-
-    /** Nearest-rank percentile; null when there is nothing to rank. */
-    static Long percentile(long[] sorted, double p) {
-        if (sorted.length == 0) {
-            return null;
-        }
-        int rank = (int) Math.ceil(p * sorted.length);
-        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
     }
 
     static ObjectNode json(Delivery d) {

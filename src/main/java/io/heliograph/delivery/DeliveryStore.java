@@ -3,7 +3,7 @@ package io.heliograph.delivery;
 import static io.heliograph.store.Columns.nullableInt;
 import static io.heliograph.store.Columns.nullableLong;
 
-import io.heliograph.http.PageRequest;
+import io.heliograph.api.PageRequest;
 import io.heliograph.store.Database;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -13,14 +13,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.Query;
 
 /** The outbox and its attempts: every delivery lives here, never only in memory. */
 public final class DeliveryStore {
-    /** A delivery the dispatcher has leased for one attempt. */
-    public record Claimed(String id, String orgId, String webhookId, String requestId, int attemptsCount, long createdAt) {
+    /** A delivery the dispatcher has leased for one attempt, until {@code leaseUntil} (epoch ms). */
+    public record Claimed(String id, String orgId, String webhookId, String requestId, int attemptsCount, long createdAt,
+            long leaseUntil) {
     }
 
     /** What an attempt leads to: the delivery's next state. */
@@ -31,6 +33,9 @@ public final class DeliveryStore {
     private final Jdbi jdbi;
     /** Claims, releases and attempt records: losing one to a power cut only means sending again. */
     private final Jdbi bookkeeping;
+
+    /** Rows per transaction for work over many rows (cancelling a backlog, recovering): short writer holds. */
+    static final int BATCH = 500;
 
     public DeliveryStore(Database database) {
         this.database = database;
@@ -68,9 +73,11 @@ public final class DeliveryStore {
     }
 
     /**
-     * The enabled webhooks that have a delivery due now and not leased: one index probe per enabled
-     * webhook (deliveries_due_by_webhook), however long the backlog — a million pending rows cost
-     * what a hundred do. Disabled webhooks' deliveries wait without being looked at.
+     * The enabled webhooks that have a delivery due now: one index probe per enabled webhook
+     * (deliveries_due_by_webhook), which stops at its first due row — however long the backlog, and
+     * whatever nodes hold leases on its rows (whether those are free is the claim's business, and a
+     * claim is only tried for a webhook with room on this node). Disabled webhooks' deliveries wait
+     * without being looked at.
      */
     public List<Due> dueWebhooks(long now) {
         return bookkeeping.withHandle(h -> h.createQuery("""
@@ -78,49 +85,81 @@ public final class DeliveryStore {
                         WHERE w.enabled = TRUE AND w.deleted_at IS NULL AND EXISTS (
                             SELECT 1 FROM deliveries d
                             WHERE d.org_id = w.org_id AND d.webhook_id = w.id AND d.status = 'pending'
-                              AND d.next_attempt_at <= :now AND (d.lease_until IS NULL OR d.lease_until < :now))""")
+                              AND d.next_attempt_at <= :now)""")
                 .bind("now", now)
                 .map((rs, ctx) -> new Due(rs.getString(1), rs.getString(2))).list());
     }
 
     /**
-     * Leases up to {@code limit} of the webhook's due deliveries, oldest first, for {@code leaseMillis}.
-     * A lease that expired (its node died mid-attempt) is taken again. On PostgreSQL, rows another
-     * node is leasing at this moment are skipped rather than waited for.
+     * Leases up to {@code limit} of the webhook's due deliveries, oldest first, for {@code leaseMillis}
+     * from now — this claim's now, however long the claims before it took. A lease that expired (its
+     * node died mid-attempt) is taken again. Nothing is claimed for a webhook that is disabled or
+     * deleted, whatever any node's memory of it says. On PostgreSQL, rows another node is leasing at
+     * this moment are skipped rather than waited for.
      */
-    public List<Claimed> claim(String node, Due webhook, long now, long leaseMillis, int limit) {
+    public List<Claimed> claim(String node, Due webhook, long leaseMillis, int limit) {
         String sql = """
                 UPDATE deliveries SET lease_until = :lease, leased_by = :node
                 WHERE id IN (
                     SELECT c.id FROM deliveries c
                     WHERE c.org_id = :org AND c.webhook_id = :webhook AND c.status = 'pending' AND c.next_attempt_at <= :now
                       AND (c.lease_until IS NULL OR c.lease_until < :now)
+                      AND EXISTS (SELECT 1 FROM webhooks w WHERE w.org_id = :org AND w.id = :webhook
+                                  AND w.enabled = TRUE AND w.deleted_at IS NULL)
                     ORDER BY c.next_attempt_at LIMIT :limit""" + database.dialect().skipLocked("c") + """
 
                 )
-                RETURNING id, org_id, webhook_id, request_id, attempts_count, created_at""";
-        return bookkeeping.inTransaction(h -> h.createQuery(sql)
-                .bind("lease", now + leaseMillis).bind("node", node).bind("now", now).bind("limit", limit)
-                .bind("org", webhook.orgId()).bind("webhook", webhook.webhookId())
-                .map((rs, ctx) -> new Claimed(rs.getString("id"), rs.getString("org_id"), rs.getString("webhook_id"),
-                        rs.getString("request_id"), rs.getInt("attempts_count"), rs.getLong("created_at"))).list());
+                RETURNING id, org_id, webhook_id, request_id, attempts_count, created_at, lease_until""";
+        return bookkeeping.inTransaction(h -> {
+            long now = database.clock().millis();
+            return h.createQuery(sql)
+                    .bind("lease", now + leaseMillis).bind("node", node).bind("now", now).bind("limit", limit)
+                    .bind("org", webhook.orgId()).bind("webhook", webhook.webhookId())
+                    .map((rs, ctx) -> new Claimed(rs.getString("id"), rs.getString("org_id"), rs.getString("webhook_id"),
+                            rs.getString("request_id"), rs.getInt("attempts_count"), rs.getLong("created_at"),
+                            rs.getLong("lease_until")))
+                    .list();
+        });
     }
 
-    /** Gives a lease back without an attempt (shutdown, webhook at capacity or disabled). */
-    public void release(String id, String node) {
-        bookkeeping.useHandle(h -> h.createUpdate("UPDATE deliveries SET lease_until = NULL, leased_by = NULL WHERE id = :id AND leased_by = :node")
-                .bind("id", id).bind("node", node).execute());
+    /**
+     * This node is alive (one upsert); answers how many nodes said so since {@code aliveSince}, itself
+     * included: what the cluster-wide caps are divided by.
+     */
+    public int heartbeat(String node, long now, long aliveSince) {
+        return bookkeeping.inTransaction(h -> {
+            h.createUpdate("INSERT INTO nodes (id, seen_at) VALUES (:id, :now) ON CONFLICT (id) DO UPDATE SET seen_at = :now")
+                    .bind("id", node).bind("now", now).execute();
+            h.createUpdate("DELETE FROM nodes WHERE seen_at < :stale").bind("stale", aliveSince - 3_600_000L).execute();
+            return h.createQuery("SELECT COUNT(*) FROM nodes WHERE seen_at >= :since").bind("since", aliveSince)
+                    .mapTo(Integer.class).one();
+        });
+    }
+
+    /** This node stops: it no longer counts towards the share. */
+    public void forgetNode(String node) {
+        bookkeeping.useTransaction(h -> h.createUpdate("DELETE FROM nodes WHERE id = :id").bind("id", node).execute());
+    }
+
+    /** Gives leases back without an attempt (shutdown, a disabled webhook, a wait that grew too long). */
+    public void release(Collection<String> ids, String node) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        bookkeeping.useTransaction(h -> h.createUpdate(
+                        "UPDATE deliveries SET lease_until = NULL, leased_by = NULL WHERE id IN (<ids>) AND leased_by = :node")
+                .bindList("ids", List.copyOf(ids)).bind("node", node).execute());
     }
 
     /** Releases every lease of every node: only right for a store one process serves alone (SQLite). */
     public int releaseEveryLease() {
-        return bookkeeping.withHandle(h -> h.createUpdate("UPDATE deliveries SET lease_until = NULL, leased_by = NULL WHERE leased_by IS NOT NULL")
+        return bookkeeping.inTransaction(h -> h.createUpdate("UPDATE deliveries SET lease_until = NULL, leased_by = NULL WHERE leased_by IS NOT NULL")
                 .execute());
     }
 
     /** Releases every lease this node still holds (graceful shutdown). */
     public int releaseAll(String node) {
-        return bookkeeping.withHandle(h -> h.createUpdate("UPDATE deliveries SET lease_until = NULL, leased_by = NULL WHERE leased_by = :node")
+        return bookkeeping.inTransaction(h -> h.createUpdate("UPDATE deliveries SET lease_until = NULL, leased_by = NULL WHERE leased_by = :node")
                 .bind("node", node).execute());
     }
 
@@ -134,65 +173,110 @@ public final class DeliveryStore {
     /**
      * Records many attempts and their deliveries' next states in one transaction, one prepared
      * statement per table; {@code health} applies each webhook's health changes in order (runs of
-     * the same change once).
+     * the same change once). An attempt counts only while {@code node} still holds its delivery's
+     * lease: a node whose lease expired and was taken by another records nothing (its attempt was a
+     * duplicate, which at-least-once allows), so it cannot overwrite the new holder's state or take its
+     * attempt number. Answers, per record, whether it counted.
      */
-    public void recordAttempts(List<Recorded> records, java.util.function.BiConsumer<Handle, List<Recorded>> health) {
+    public List<Boolean> recordAttempts(String node, List<Recorded> records, BiConsumer<Handle, List<Recorded>> health) {
         long now = database.clock().millis();
-        bookkeeping.useTransaction(h -> {
+        return bookkeeping.inTransaction(h -> {
+            var updates = h.prepareBatch("""
+                    UPDATE deliveries SET status = :status, attempts_count = :attempts, next_attempt_at = :next,
+                        lease_until = NULL, leased_by = NULL, updated_at = :now, last_status_code = :code, last_error = :error
+                    WHERE id = :id AND leased_by = :node AND COALESCE(status, '') = 'pending'""");
+            // COALESCE keeps the planner on the primary key: with "status = 'pending'" a PostgreSQL plan
+            // cached while few rows were pending used the pending-only index and scanned it whole for
+            // each row once a million were (measured: ~2 deliveries/s recorded during a backlog drain).
+            for (Recorded r : records) {
+                Attempt attempt = r.attempt();
+                updates.bind("status", r.outcome().status().wire()).bind("attempts", attempt.number())
+                        .bind("next", r.outcome().nextAttemptAt()).bind("now", now).bind("code", attempt.statusCode())
+                        .bind("error", attempt.error()).bind("id", r.claimed().id()).bind("node", node).add();
+            }
+            int[] updated = updates.execute();
+            List<Boolean> counted = new ArrayList<>(records.size());
+            List<Recorded> kept = new ArrayList<>(records.size());
             var attempts = h.prepareBatch("""
                     INSERT INTO delivery_attempts (delivery_id, attempt, org_id, webhook_id, attempted_at, status_code,
                         latency_ms, error, response_body)
                     VALUES (:id, :attempt, :org, :webhook, :at, :code, :latency, :error, :body)
                     ON CONFLICT (delivery_id, attempt) DO NOTHING""");
-            var updates = h.prepareBatch("""
-                    UPDATE deliveries SET status = :status, attempts_count = :attempts, next_attempt_at = :next,
-                        lease_until = NULL, leased_by = NULL, updated_at = :now, last_status_code = :code, last_error = :error
-                    WHERE id = :id AND COALESCE(status, '') = 'pending'""");
-            // COALESCE keeps the planner on the primary key: with "status = 'pending'" a PostgreSQL plan
-            // cached while few rows were pending used the pending-only index and scanned it whole for
-            // each row once a million were (measured: ~2 deliveries/s recorded during a backlog drain).
-            for (Recorded r : records) {
+            for (int i = 0; i < records.size(); i++) {
+                boolean holds = updated[i] > 0;
+                counted.add(holds);
+                if (!holds) {
+                    continue;
+                }
+                Recorded r = records.get(i);
                 Claimed c = r.claimed();
                 Attempt attempt = r.attempt();
                 attempts.bind("id", c.id()).bind("attempt", attempt.number()).bind("org", c.orgId()).bind("webhook", c.webhookId())
                         .bind("at", attempt.attemptedAt()).bind("code", attempt.statusCode()).bind("latency", attempt.latencyMs())
                         .bind("error", attempt.error()).bind("body", attempt.responseBody()).add();
-                updates.bind("status", r.outcome().status().wire()).bind("attempts", attempt.number())
-                        .bind("next", r.outcome().nextAttemptAt()).bind("now", now).bind("code", attempt.statusCode())
-                        .bind("error", attempt.error()).bind("id", c.id()).add();
+                kept.add(r);
             }
-            attempts.execute();
-            updates.execute();
-            health.accept(h, records);
+            if (!kept.isEmpty()) {
+                attempts.execute();
+                health.accept(h, kept);
+            }
+            return counted;
         });
     }
 
-    /** Cancels the pending deliveries of a deleted webhook (in the delete's transaction). */
-    public static int cancelPending(Handle h, String orgId, String webhookId, long now) {
-        return h.createUpdate("""
+    /**
+     * Cancels up to {@code limit} pending deliveries of a deleted webhook in one short transaction;
+     * answers how many. Called until it answers less than the limit, so no statement holds the
+     * embedded store's writer for long however large the backlog.
+     */
+    public int cancelPendingBatch(String orgId, String webhookId, int limit) {
+        long now = database.clock().millis();
+        return bookkeeping.inTransaction(h -> h.createUpdate("""
                         UPDATE deliveries SET status = 'cancelled', next_attempt_at = NULL, lease_until = NULL, leased_by = NULL,
                             updated_at = :now
-                        WHERE org_id = :org AND webhook_id = :webhook AND status = 'pending'""")
-                .bind("now", now).bind("org", orgId).bind("webhook", webhookId).execute();
+                        WHERE id IN (SELECT id FROM deliveries
+                                     WHERE org_id = :org AND webhook_id = :webhook AND status = 'pending' LIMIT :limit)""")
+                .bind("now", now).bind("org", orgId).bind("webhook", webhookId).bind("limit", limit).execute());
+    }
+
+    /** Deleted webhooks that still have pending deliveries to cancel (left by a restart mid-way, for instance). */
+    public List<Due> deletedWithPending() {
+        return bookkeeping.withHandle(h -> h.createQuery("""
+                        SELECT w.org_id, w.id FROM webhooks w
+                        WHERE w.deleted_at IS NOT NULL AND EXISTS (
+                            SELECT 1 FROM deliveries d WHERE d.org_id = w.org_id AND d.webhook_id = w.id AND d.status = 'pending')""")
+                .map((rs, ctx) -> new Due(rs.getString(1), rs.getString(2))).list());
     }
 
     /** Queues one delivery again, now. Empty when the webhook has no such delivery. */
     public Optional<Delivery> retryNow(String orgId, String webhookId, String id) {
         long now = database.clock().millis();
-        int updated = jdbi.withHandle(h -> h.createUpdate("""
+        int updated = jdbi.inTransaction(h -> h.createUpdate("""
                         UPDATE deliveries SET status = 'pending', next_attempt_at = :now, updated_at = :now
                         WHERE org_id = :org AND webhook_id = :webhook AND id = :id AND status <> 'cancelled'""")
                 .bind("now", now).bind("org", orgId).bind("webhook", webhookId).bind("id", id).execute());
         return updated == 0 ? Optional.empty() : find(orgId, webhookId, id);
     }
 
-    /** Queues again every failed delivery of the webhook created since {@code since}. */
+    /**
+     * Queues again every failed delivery of the webhook created since {@code since}, {@value #BATCH}
+     * at a time, each batch its own short transaction; answers how many.
+     */
     public int recover(String orgId, String webhookId, long since) {
-        long now = database.clock().millis();
-        return jdbi.withHandle(h -> h.createUpdate("""
-                        UPDATE deliveries SET status = 'pending', next_attempt_at = :now, updated_at = :now
-                        WHERE org_id = :org AND webhook_id = :webhook AND status = 'failed' AND created_at >= :since""")
-                .bind("now", now).bind("org", orgId).bind("webhook", webhookId).bind("since", since).execute());
+        int total = 0;
+        int moved;
+        do {
+            long now = database.clock().millis();
+            moved = jdbi.inTransaction(h -> h.createUpdate("""
+                            UPDATE deliveries SET status = 'pending', next_attempt_at = :now, updated_at = :now
+                            WHERE id IN (SELECT id FROM deliveries
+                                         WHERE org_id = :org AND webhook_id = :webhook AND status = 'failed' AND created_at >= :since
+                                         LIMIT :limit)""")
+                    .bind("now", now).bind("org", orgId).bind("webhook", webhookId).bind("since", since).bind("limit", BATCH)
+                    .execute());
+            total += moved;
+        } while (moved == BATCH);
+        return total;
     }
 
     public Optional<Delivery> find(String orgId, String webhookId, String id) {
@@ -226,30 +310,41 @@ public final class DeliveryStore {
         });
     }
 
-    /** Latencies and outcomes of the webhook's attempts since {@code since}, for its stats. */
-    public List<Attempt> attemptsSince(String orgId, String webhookId, long since) {
-        return jdbi.withHandle(h -> h.createQuery("""
-                        SELECT attempt, attempted_at, status_code, latency_ms, error FROM delivery_attempts
-                        WHERE org_id = :org AND webhook_id = :webhook AND attempted_at >= :since""")
-                .bind("org", orgId).bind("webhook", webhookId).bind("since", since)
-                .map((rs, ctx) -> new Attempt(rs.getInt(1), rs.getLong(2), nullableInt(rs, 3), rs.getLong(4), rs.getString(5), null))
-                .list());
+    /**
+     * The webhook's attempts since {@code since}, aggregated in SQL: one row per distinct latency (and
+     * side of {@code recentSince}), so what is read stays bounded however many attempts a day holds.
+     */
+    public AttemptStats stats(String orgId, String webhookId, long since, long recentSince) {
+        AttemptStats stats = new AttemptStats();
+        jdbi.useHandle(h -> h.createQuery("""
+                        SELECT latency_ms, CASE WHEN attempted_at >= :recent THEN 1 ELSE 0 END AS recent, COUNT(*) AS n,
+                            SUM(CASE WHEN status_code >= 200 AND status_code < 300 THEN 1 ELSE 0 END) AS ok
+                        FROM delivery_attempts
+                        WHERE org_id = :org AND webhook_id = :webhook AND attempted_at >= :since
+                        GROUP BY 1, 2 ORDER BY 1""")
+                .bind("org", orgId).bind("webhook", webhookId).bind("since", since).bind("recent", recentSince)
+                .map((rs, ctx) -> new AttemptStats.Row(rs.getLong(1), rs.getInt(2) == 1, rs.getLong(3), rs.getLong(4)))
+                .forEach(stats::add));
+        return stats;
     }
 
-    /** How many deliveries wait, and since when the oldest one has been due (epoch ms), for the metrics. */
     /**
-     * Removes up to {@code limit} deliveries created before {@code cutoff}, with their attempts, in one
-     * short transaction; returns how many. Retention calls it until it returns less than the limit.
+     * Removes up to {@code limit} deliveries created before {@code cutoff} that have ended (delivered,
+     * failed, cancelled), with their attempts, in one short transaction; returns how many. A delivery
+     * still pending — in flight, waiting for a retry, or for its webhook to be enabled — is never
+     * removed. Retention calls it until it returns less than the limit.
      */
     public int purgeBatch(long cutoff, int limit) {
         return bookkeeping.inTransaction(h -> {
-            List<String> ids = h.createQuery("SELECT id FROM deliveries WHERE created_at < :cutoff ORDER BY created_at LIMIT :limit")
+            List<String> ids = h.createQuery("""
+                            SELECT id FROM deliveries WHERE created_at < :cutoff AND status <> 'pending'
+                            ORDER BY created_at LIMIT :limit""")
                     .bind("cutoff", cutoff).bind("limit", limit).mapTo(String.class).list();
             if (ids.isEmpty()) {
                 return 0;
             }
             h.createUpdate("DELETE FROM delivery_attempts WHERE delivery_id IN (<ids>)").bindList("ids", ids).execute();
-            return h.createUpdate("DELETE FROM deliveries WHERE id IN (<ids>)").bindList("ids", ids).execute();
+            return h.createUpdate("DELETE FROM deliveries WHERE id IN (<ids>) AND status <> 'pending'").bindList("ids", ids).execute();
         });
     }
 
@@ -281,7 +376,4 @@ public final class DeliveryStore {
                 DeliveryStatus.parse(rs.getString("status")).orElseThrow(), rs.getInt("attempts_count"),
                 nullableLong(rs, "next_attempt_at"), rs.getLong("created_at"), List.of());
     }
-
-
-
 }

@@ -1,5 +1,6 @@
 package io.heliograph.delivery;
 
+import io.heliograph.destination.Destination;
 import io.heliograph.ingest.RequestLog;
 import io.heliograph.ingest.RequestLogStore;
 import io.heliograph.ops.Metrics;
@@ -8,103 +9,121 @@ import io.heliograph.webhook.WebhookStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.SplittableRandom;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.jdbi.v3.core.Handle;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The life of a delivery, top to bottom: lease it, build and sign the body, send it, record the
- * attempt, and schedule the next one or finish. Each attempt runs on its own virtual thread; each
- * webhook has at most {@code perWebhook} attempts running on this node, so a slow or dead receiver
- * never holds up the others, even on the same host.
+ * The life of a delivery, top to bottom: it arrives (handed over by the outbox, or claimed from the
+ * store), waits its turn in memory ({@link Scheduler}: fair among organizations, webhooks and
+ * origins), is attempted on its own virtual thread — build and sign the body, send it — and its
+ * attempt is judged ({@link AttemptPolicy}) and recorded ({@link AttemptRecorder}), which schedules
+ * the next one or ends it.
  *
- * <p>Two ways in. A new delivery is leased to this node in its log's own transaction and handed
- * over with its webhook and log in memory ({@link #reserve}, {@link #handOff}): no claim, no read.
- * Everything else — retries coming due, deliveries a full webhook could not take, another node's
- * expired leases, work left by a restart — is claimed from the store: each webhook's due rows
- * through an index, up to what its lane has room for. Finished attempts are written by one
- * recorder thread, many per transaction.
+ * <p>Two ways in. A new delivery is leased to this node in its log's own transaction and handed over
+ * with its webhook and log in memory ({@link #reserve}, {@link #handOff}): no claim, no read.
+ * Everything else — retries coming due, deliveries a webhook had no room for, another node's expired
+ * leases, work left by a restart — is claimed from the store by one claimer thread, each webhook's due
+ * rows through an index, as much as its lane has room for, organizations interleaved so none is first
+ * by accident of index order. Memory holds only what can be sent soon; the rest waits in the store.
  */
 public final class Dispatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
-    /** Longer than an attempt waiting for its lane (≤ 30 s) plus the attempt itself (≤ 15 s, + margin). */
+    /** Longer than a delivery waits in memory plus its attempt (see {@link #LEASE_MARGIN}). */
     public static final Duration LEASE = Duration.ofSeconds(60);
+    /**
+     * A delivery that waited in memory until less than this is left of its lease goes back to the
+     * store instead of being attempted: its attempt (≤ 15 s) could outlive the lease, and another node
+     * could take it meanwhile.
+     */
+    static final Duration LEASE_MARGIN = Sender.TOTAL_TIMEOUT.plusSeconds(10);
     static final Duration POLL = Duration.ofSeconds(1);
-    static final Duration DISABLE_AFTER = Duration.ofDays(5);
+    static final Duration HEARTBEAT_EVERY = Duration.ofSeconds(2);
+    /** A node not heard from for this long no longer counts towards the share (it died). */
+    static final Duration NODE_ALIVE = Duration.ofSeconds(10);
+    /** The longest between two sweeps of the store, however slow they are. */
+    static final Duration MAX_SWEEP_EVERY = Duration.ofSeconds(10);
+    /** The longest one pass of the claimer runs before it looks again at who is waiting. */
+    static final Duration CLAIM_SLICE = Duration.ofMillis(100);
+    static final Duration PRUNE_EVERY = Duration.ofSeconds(10);
+    /** A webhook's lane that has held nothing for this long is forgotten (and made again when needed). */
+    static final Duration LANE_IDLE = Duration.ofSeconds(60);
     static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
-    static final int MAX_IN_FLIGHT = 2048;
-    static final int MAX_RECORD_BATCH = 256;
-    /**
-     * A lane holds up to this many times the webhook's concurrency: the last waits at most two
-     * attempts' time (2 × 15 s) before its own (≤ 15 s) — within the 60 s lease.
-     */
-    static final int HOLD = 3;
-    static final long WEBHOOK_FRESH_MS = 1000;
-    /**
-     * A log handed over (or read with its claimed batch) keeps its bodies in memory until its attempt;
-     * a larger one is read when its turn comes instead. At most 2,048 in flight × 64 Ki chars: bounded.
-     */
-    static final int MAX_HANDOFF_BODY_CHARS = 64 * 1024;
+    static final int NODE_IN_FLIGHT = 4096;
+    static final int NODE_HELD = 16384;
+    /** A log whose bodies are at most this long is kept in memory with its delivery, so its attempt reads nothing. */
+    static final int MAX_KEPT_BODY_CHARS = 64 * 1024;
+    /** All logs kept in memory together: beyond this, attempts read their log when their turn comes. */
+    static final long KEPT_BODIES_BUDGET_CHARS = 32L * 1024 * 1024;
 
     /** A delivery the outbox leased to this node in its log's transaction, with what its first attempt needs. */
-    public record Handoff(DeliveryStore.Claimed claimed, Webhook webhook, RequestLog log) {
+    public record Handoff(DeliveryStore.Claimed claimed, Webhook webhook, long webhookGeneration, RequestLog log) {
+    }
+
+    /** A delivery in memory, ready to go: its lease and, when it was small enough to keep, its log. */
+    private record Job(DeliveryStore.Claimed claimed, RequestLog log, long keptChars) {
+    }
+
+    /** An attempt that ended: the record to write, or null when it was given back to the store without an attempt. */
+    private record Finished(DeliveryStore.Recorded record, ConcurrencyLimit.Signal signal, String metric) {
+        static final Finished GIVEN_BACK = new Finished(null, ConcurrencyLimit.Signal.NEUTRAL, null);
     }
 
     private final DeliveryStore deliveries;
-    private final WebhookStore webhooks;
+    private final CurrentWebhooks webhooks;
     private final RequestLogStore logs;
     private final Payloads payloads;
     private final Sender sender;
     private final RetrySchedule schedule;
-    private final int perWebhook;
     private final Metrics metrics;
     private final Clock clock;
     private final String node = UUID.randomUUID().toString();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Scheduler<Job> scheduler;
+    private final AttemptRecorder recorder;
     private final Semaphore wakeups = new Semaphore(0);
     private final AtomicBoolean sweepRequested = new AtomicBoolean(true);
-    private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
-    private final Map<String, Cached> webhookCache = new ConcurrentHashMap<>();
-    private final AtomicInteger inFlight = new AtomicInteger();
-    private final SplittableRandom random = new SplittableRandom();
-    private final LinkedBlockingQueue<PendingRecord> records = new LinkedBlockingQueue<>();
+    private final AtomicLong keptChars = new AtomicLong();
+    private final AtomicLong attemptsInProgress = new AtomicLong();
+    private final Map<String, String> origins = new java.util.concurrent.ConcurrentHashMap<>();
+    private final RecentLogs recentLogs = new RecentLogs(4096, 8L * 1024 * 1024);
     private volatile boolean running;
-    private volatile boolean recording;
-    private Thread loop;
-    private Thread recorder;
+    private Thread claimer;
+    private long rotation;
 
     public Dispatcher(DeliveryStore deliveries, WebhookStore webhooks, RequestLogStore logs, Payloads payloads, Sender sender,
-            RetrySchedule schedule, int perWebhook, Metrics metrics, Clock clock) {
+            RetrySchedule schedule, int perWebhook, int perOrigin, Metrics metrics, Clock clock) {
         this.deliveries = deliveries;
-        this.webhooks = webhooks;
+        this.webhooks = new CurrentWebhooks(webhooks);
         this.logs = logs;
         this.payloads = payloads;
         this.sender = sender;
         this.schedule = schedule;
-        this.perWebhook = perWebhook;
         this.metrics = metrics;
         this.clock = clock;
+        this.scheduler = new Scheduler<>(new Scheduler.Capacity(NODE_IN_FLIGHT, NODE_HELD, perOrigin, perWebhook));
+        this.recorder = new AttemptRecorder(deliveries, webhooks, node);
+        metrics.gauge("heliograph_deliveries_in_flight", "Delivery attempts under way on this node", () -> locked(scheduler::inFlight));
+        metrics.gauge("heliograph_deliveries_waiting_in_memory", "Deliveries this node holds in memory, waiting for their turn",
+                () -> locked(scheduler::queued));
+        metrics.gauge("heliograph_webhooks_probing",
+                "Webhooks whose receiver keeps failing, down to one delivery in flight on this node", () -> locked(scheduler::probing));
     }
 
     public void start() {
-        recording = true;
-        recorder = Thread.ofPlatform().name("delivery-recorder").daemon(true).start(this::recordLoop);
         running = true;
-        loop = Thread.ofPlatform().name("delivery-dispatcher").daemon(true).start(this::run);
+        claimer = Thread.ofPlatform().name("delivery-claimer").daemon(true).start(this::claimLoop);
     }
 
     /** This node's name in leases. */
@@ -124,67 +143,342 @@ public final class Dispatcher implements AutoCloseable {
         }
     }
 
+    private <T> T locked(Supplier<T> read) {
+        lock.lock();
+        try {
+            return read.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /**
      * Reserves room on this node for one new delivery of the webhook, to be leased in its log's
-     * transaction and handed over after the commit; false when the webhook (or the node) is full, and
-     * the delivery is left in the store to be claimed. A reservation is either handed over or given back.
+     * transaction and handed over after the commit; false when the webhook, its organization or the
+     * node has no room now (or none beyond what its older deliveries waiting in the store need), and the
+     * delivery is left in the store to be claimed. A reservation is either handed over or given back.
      */
-    public boolean reserve(String orgId, String webhookId) {
+    public boolean reserve(Webhook webhook) {
         if (!running) {
             return false;
         }
-        if (inFlight.incrementAndGet() > MAX_IN_FLIGHT) {
-            inFlight.decrementAndGet();
-            return false;
+        String origin = originOf(webhook.destination());
+        long now = System.nanoTime();
+        lock.lock();
+        try {
+            Scheduler.Lane<Job> lane = scheduler.lane(webhook.orgId(), webhook.id(), origin, now);
+            // While older deliveries of the webhook wait in the store, a new one is handed over only if
+            // it leaves room enough for them to be claimed: new ones must not starve the older.
+            if (scheduler.room(lane) < (lane.storeBacklog ? claimThreshold(lane) + 1 : 1)) {
+                return false;
+            }
+            scheduler.hold(lane, 1);
+            return true;
+        } finally {
+            lock.unlock();
         }
-        if (!lane(orgId, webhookId).tryHold(HOLD * perWebhook)) {
-            inFlight.decrementAndGet();
-            return false;
-        }
-        return true;
     }
 
     /** Gives back a reservation whose transaction rolled back. */
     public void unreserve(String orgId, String webhookId) {
-        lane(orgId, webhookId).release();
-        inFlight.decrementAndGet();
+        lock.lock();
+        try {
+            Scheduler.Lane<Job> lane = scheduler.existing(orgId, webhookId);
+            if (lane != null) {
+                scheduler.unhold(lane, 1, System.nanoTime());
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
-    /** Starts the first attempt of a reserved delivery whose lease committed with its log. */
+    /** Queues the first attempt of a reserved delivery whose lease committed with its log. */
     public void handOff(Handoff handoff) {
         DeliveryStore.Claimed c = handoff.claimed();
-        RequestLog log = handoff.log();
-        RequestLog kept = length(log.requestBody()) + length(log.responseBody()) + length(log.responseText()) <= MAX_HANDOFF_BODY_CHARS
-                ? log : null;
-        launch(c, lane(c.orgId(), c.webhookId()), waited -> attempt(c, waited ? null : handoff.webhook(), kept));
+        webhooks.offer(handoff.webhook(), handoff.webhookGeneration());
+        remember(handoff.log());
+        Job job = job(c, handoff.log());
+        lock.lock();
+        try {
+            Scheduler.Lane<Job> lane = scheduler.existing(c.orgId(), c.webhookId());
+            if (lane == null) { // cannot happen while it holds the reservation; be safe all the same
+                keptChars.addAndGet(-job.keptChars());
+                release(List.of(job));
+                return;
+            }
+            scheduler.enqueue(lane, job);
+        } finally {
+            lock.unlock();
+        }
+        pump();
+    }
+
+    /** A log some of whose deliveries may be claimed from the store soon: kept at hand if small. */
+    public void remember(RequestLog log) {
+        if (RecentLogs.size(log) <= MAX_KEPT_BODY_CHARS) {
+            recentLogs.put(log);
+        }
+    }
+
+    /** The webhook has deliveries in the store that this node did not take: claim them as its lane empties. */
+    public void backlogged(String orgId, String webhookId) {
+        lock.lock();
+        try {
+            Scheduler.Lane<Job> lane = scheduler.existing(orgId, webhookId);
+            if (lane != null) {
+                lane.storeBacklog = true;
+            } else {
+                sweepRequested.set(true);
+            }
+        } finally {
+            lock.unlock();
+        }
+        nudge();
+    }
+
+    /** The delivery with its log kept in memory when the log is small and the budget allows, else without. */
+    private Job job(DeliveryStore.Claimed claimed, RequestLog log) {
+        if (log == null) {
+            return new Job(claimed, null, 0);
+        }
+        long chars = (long) length(log.requestBody()) + length(log.responseBody()) + length(log.responseText());
+        if (chars > MAX_KEPT_BODY_CHARS || keptChars.addAndGet(chars) > KEPT_BODIES_BUDGET_CHARS) {
+            if (chars <= MAX_KEPT_BODY_CHARS) {
+                keptChars.addAndGet(-chars);
+            }
+            return new Job(claimed, null, 0);
+        }
+        return new Job(claimed, log, chars);
     }
 
     private static int length(String s) {
         return s == null ? 0 : s.length();
     }
 
-    /** The webhook has deliveries in the store that this node did not take: claim them as its lane empties. */
-    public void backlogged(String orgId, String webhookId) {
-        lane(orgId, webhookId).storeBacklog = true;
-        nudge();
+    /** Starts every delivery the scheduler lets go now, each on its own virtual thread. */
+    private void pump() {
+        List<Scheduler.Started<Job>> starts = new ArrayList<>();
+        lock.lock();
+        try {
+            Scheduler.Started<Job> next;
+            while ((next = scheduler.next()) != null) {
+                starts.add(next);
+            }
+        } finally {
+            lock.unlock();
+        }
+        for (Scheduler.Started<Job> started : starts) {
+            attemptsInProgress.incrementAndGet();
+            Thread.ofVirtual().name("delivery-" + started.job().claimed().id()).start(() -> run(started));
+        }
     }
 
-    private Lane lane(String orgId, String webhookId) {
-        return lanes.computeIfAbsent(webhookId, k -> new Lane(orgId, perWebhook));
-    }
-
-    private void run() {
-        while (running) {
-            boolean sweep = sweepRequested.getAndSet(false);
+    /** One delivery's turn: the attempt, then its place given back, then its record written beside the next ones. */
+    private void run(Scheduler.Started<Job> started) {
+        Job job = started.job();
+        Finished finished = Finished.GIVEN_BACK;
+        try {
+            finished = attempt(job.claimed(), job.log());
+        } finally {
+            keptChars.addAndGet(-job.keptChars());
+            boolean claimMore;
+            List<Job> excess;
+            lock.lock();
             try {
-                claimAndStart(sweep);
+                excess = scheduler.ended(started, finished.signal(), System.nanoTime());
+                Scheduler.Lane<Job> lane = started.lane();
+                Long retryAt = finished.record() == null ? null : finished.record().outcome().nextAttemptAt();
+                if (retryAt != null) {
+                    lane.retryDueAt = Math.min(lane.retryDueAt, retryAt); // claimed then, without waiting for a sweep
+                }
+                claimMore = lane.storeBacklog && worthClaiming(lane, scheduler.room(lane));
+            } finally {
+                lock.unlock();
+            }
+            attemptsInProgress.decrementAndGet();
+            pump();
+            if (claimMore) {
+                nudge();
+            }
+            if (finished.record() == null) {
+                release(List.of(job));
+            } else {
+                write(finished);
+            }
+            if (!excess.isEmpty()) {
+                excess.forEach(j -> keptChars.addAndGet(-j.keptChars()));
+                release(excess);
+            }
+        }
+    }
+
+    /**
+     * One attempt; never throws. A delivery whose webhook was deleted or disabled meanwhile, or that
+     * waited too long for its turn, goes back to the store without an attempt. Anything else that goes
+     * wrong — the log gone, a payload that cannot be built, a destination the client cannot use — is a
+     * failed attempt with its reason, recorded, and the schedule goes on.
+     */
+    private Finished attempt(DeliveryStore.Claimed c, RequestLog knownLog) {
+        long startedAt = clock.millis();
+        Optional<Webhook> found;
+        try {
+            found = webhooks.get(c.orgId(), c.webhookId());
+        } catch (RuntimeException e) {
+            LOG.debug("Could not read webhook {}; its delivery goes back to the store: {}", c.webhookId(), e.toString());
+            return Finished.GIVEN_BACK;
+        }
+        if (found.isEmpty() || !found.get().enabled() || c.leaseUntil() - startedAt < LEASE_MARGIN.toMillis()) {
+            // Deleted (its backlog is being cancelled), disabled (it waits), or its lease too short to attempt safely.
+            return Finished.GIVEN_BACK;
+        }
+        Webhook webhook = found.get();
+        int number = c.attemptsCount() + 1;
+        Sender.Result result;
+        boolean logGone = false;
+        try {
+            RequestLog log = knownLog != null ? knownLog : logs.find(c.orgId(), c.requestId()).orElse(null);
+            if (log == null) {
+                logGone = true;
+                result = Sender.Result.notSent("The request log no longer exists", 0);
+            } else {
+                byte[] body = payloads.build(webhook, log);
+                result = sender.send(webhook.destination(), headers(webhook, c.id(), body, clock.millis()), body);
+            }
+        } catch (RuntimeException e) {
+            result = Sender.Result.notSent("Could not attempt the delivery: " + e, clock.millis() - startedAt);
+        }
+        Attempt attempt = new Attempt(number, startedAt, result.statusCode(), result.latencyMs(), result.error(), result.responseBody());
+        if (logGone) {
+            // Nothing left to send, ever: ended, and no news of the webhook's health.
+            return new Finished(new DeliveryStore.Recorded(c, attempt, new DeliveryStore.Outcome(DeliveryStatus.FAILED, null),
+                    DeliveryStore.Health.NONE), ConcurrencyLimit.Signal.NEUTRAL, "failed");
+        }
+        AttemptPolicy.Verdict verdict = AttemptPolicy.judge(number, result, schedule, clock.millis(), ThreadLocalRandom.current());
+        return new Finished(new DeliveryStore.Recorded(c, attempt, verdict.outcome(), verdict.health()), verdict.signal(),
+                verdict.metric());
+    }
+
+    private void write(Finished finished) {
+        DeliveryStore.Recorded record = finished.record();
+        metrics.attempt(finished.metric(), record.attempt().latencyMs());
+        recorder.record(record).whenComplete((counted, failure) -> {
+            if (failure != null) {
+                LOG.warn("Attempt {} of {} could not be recorded; its lease will expire and it will be tried again: {}",
+                        record.attempt().number(), record.claimed().id(), failure.toString());
+            } else if (!counted) {
+                LOG.info("Attempt {} of {} was not recorded: this node's lease had expired and another node holds it",
+                        record.attempt().number(), record.claimed().id());
+            }
+        });
+    }
+
+    /** Gives deliveries back to the store, in one statement. */
+    private void release(List<Job> jobs) {
+        try {
+            deliveries.release(jobs.stream().map(j -> j.claimed().id()).toList(), node);
+        } catch (RuntimeException e) {
+            LOG.debug("Could not give back {} leases; they expire by themselves: {}", jobs.size(), e.toString());
+        }
+    }
+
+    /** Every attempt's headers, computed afresh: both signature schemes, the current time, every valid key. */
+    public static Map<String, String> headers(Webhook webhook, String deliveryId, byte[] body, long nowMillis) {
+        long timestamp = nowMillis / 1000;
+        String helicone = Signatures.helicone(body, webhook.hmacKey());
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("X-Helicone-Signature", helicone);
+        headers.put("Helicone-Signature", helicone);
+        headers.put("webhook-id", deliveryId);
+        headers.put("webhook-timestamp", Long.toString(timestamp));
+        headers.put("webhook-signature", Signatures.standardWebhooks(deliveryId, timestamp, body, webhook.signingKeys(nowMillis)));
+        return headers;
+    }
+
+    /** The destination's origin (scheme, host, port): what the per-origin cap counts. Parsed once per destination. */
+    private String originOf(String destination) {
+        String origin = origins.get(destination);
+        if (origin == null) {
+            if (origins.size() > 100_000) {
+                origins.clear(); // webhooks come and go; this only saves parsing
+            }
+            origin = parseOrigin(destination);
+            origins.put(destination, origin);
+        }
+        return origin;
+    }
+
+    static String parseOrigin(String destination) {
+        try {
+            Destination d = Destination.parse(destination);
+            return d.scheme() + "://" + d.host() + ":" + d.port();
+        } catch (IllegalArgumentException e) {
+            return "unusable:" + destination; // its attempts fail at once; they share one small origin
+        }
+    }
+
+    /**
+     * A lane claims from the store once it has room for half its limit or more — fewer, larger claims —
+     * or, holding nothing, for one.
+     */
+    private static boolean worthClaiming(Scheduler.Lane<?> lane, int room) {
+        return room >= (lane.held == 0 ? 1 : claimThreshold(lane));
+    }
+
+    private static int claimThreshold(Scheduler.Lane<?> lane) {
+        return Math.max(1, (lane.limit.limit() + 1) / 2);
+    }
+
+    /**
+     * The claimer. Between sweeps it claims for the webhooks it knows have work in the store: those
+     * that overflowed, and those whose retry (scheduled by this node) came due. A sweep — every webhook
+     * with a due delivery, read from the store — finds the rest: retries other nodes scheduled, leases of
+     * nodes that died, webhooks enabled again. Sweeps run every second while they are cheap, and no more
+     * than a tenth of the time when a store full of backlog makes them slow.
+     */
+    private void claimLoop() {
+        long lastSweep = 0;
+        long lastRefresh = System.nanoTime() - POLL.toNanos();
+        long sweepEvery = POLL.toNanos();
+        long lastPrune = System.nanoTime();
+        long lastHeartbeat = 0;
+        while (running) {
+            long now = System.nanoTime();
+            boolean sweep = sweepRequested.getAndSet(false) || now - lastSweep >= sweepEvery;
+            List<DeliveryStore.Due> left = List.of();
+            try {
+                if (now - lastRefresh >= POLL.toNanos()) {
+                    // Every second, however long sweeps take: a webhook deleted or disabled through
+                    // another node stops being sent here within a second.
+                    lastRefresh = now;
+                    webhooks.refresh(clock.millis());
+                }
+                if (sweep) {
+                    lastSweep = now;
+                    List<DeliveryStore.Due> due = deliveries.dueWebhooks(clock.millis());
+                    long took = System.nanoTime() - now;
+                    sweepEvery = Math.min(MAX_SWEEP_EVERY.toNanos(), Math.max(POLL.toNanos(), 10 * took));
+                    left = claimFor(due);
+                } else {
+                    left = claimFor(backloggedLanes());
+                }
+                markBacklogged(left);
             } catch (RuntimeException e) {
                 LOG.warn("Claiming deliveries failed; trying again shortly: {}", e.toString());
             }
+            wakeRested();
+            if (now - lastHeartbeat >= HEARTBEAT_EVERY.toNanos()) {
+                lastHeartbeat = now;
+                heartbeat();
+            }
+            if (now - lastPrune >= PRUNE_EVERY.toNanos()) {
+                lastPrune = now;
+                prune();
+            }
+            if (!left.isEmpty()) {
+                continue; // cut short: go on at once
+            }
             try {
-                if (!wakeups.tryAcquire(POLL.toMillis(), TimeUnit.MILLISECONDS)) {
-                    sweepRequested.set(true); // a quiet second: look at everything (retries come due this way)
-                }
+                wakeups.tryAcquire(POLL.toMillis(), TimeUnit.MILLISECONDS);
                 wakeups.drainPermits();
             } catch (InterruptedException e) {
                 return;
@@ -192,334 +486,189 @@ public final class Dispatcher implements AutoCloseable {
         }
     }
 
-    /**
-     * Claims for every webhook with work in the store — all enabled webhooks with due deliveries when
-     * sweeping, else the lanes known to have a backlog — as much as each lane has room for.
-     */
-    private void claimAndStart(boolean sweep) {
+    private List<DeliveryStore.Due> backloggedLanes() {
         long now = clock.millis();
-        List<DeliveryStore.Due> candidates = sweep
-                ? deliveries.dueWebhooks(now)
-                : lanes.entrySet().stream().filter(e -> e.getValue().storeBacklog)
-                        .map(e -> new DeliveryStore.Due(e.getValue().orgId, e.getKey())).toList();
-        for (DeliveryStore.Due due : candidates) {
-            int room = MAX_IN_FLIGHT - inFlight.get();
-            if (room <= 0 || !running) {
-                return;
+        lock.lock();
+        try {
+            return scheduler.backlogged(now).stream().map(l -> new DeliveryStore.Due(l.org.id, l.webhookId)).toList();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Claims for each webhook with work in the store, organizations interleaved, as much as each has room
+     * for — for at most {@link #CLAIM_SLICE}: then the loop starts over, so a webhook that has just
+     * overflowed into the store (a quiet organization's, say) waits for one slice, not for a pass over
+     * every webhook of a busy one. Answers whether it stopped before the end.
+     */
+    private List<DeliveryStore.Due> claimFor(List<DeliveryStore.Due> dues) {
+        long deadline = System.nanoTime() + CLAIM_SLICE.toNanos();
+        List<DeliveryStore.Due> order = FairOrder.interleave(dues, DeliveryStore.Due::orgId, rotation++);
+        for (int i = 0; i < order.size(); i++) {
+            DeliveryStore.Due due = order.get(i);
+            if (!running) {
+                return List.of();
             }
-            Lane lane = lane(due.orgId(), due.webhookId());
-            int want = Math.min(HOLD * perWebhook - lane.held(), room);
-            if (want <= 0) {
-                lane.storeBacklog = true; // claimed when the lane has room again
+            if (System.nanoTime() > deadline) {
+                return order.subList(i, order.size());
+            }
+            Optional<Webhook> webhook = webhooks.get(due.orgId(), due.webhookId());
+            if (webhook.isEmpty() || !webhook.get().enabled()) {
+                forgetBacklog(due); // deleted (its deliveries are being cancelled) or disabled (they wait)
                 continue;
             }
-            // Cleared before the claim: an outbox overflow committing meanwhile sets it again.
-            lane.storeBacklog = false;
-            Optional<Webhook> webhook = current(due.orgId(), due.webhookId());
-            if (webhook.isEmpty() || !webhook.get().enabled()) {
-                continue; // deleted (its deliveries are cancelled) or disabled (they wait)
+            String origin = originOf(webhook.get().destination());
+            Scheduler.Lane<Job> lane;
+            int room;
+            lock.lock();
+            try {
+                lane = scheduler.lane(due.orgId(), due.webhookId(), origin, System.nanoTime());
+                room = scheduler.room(lane);
+                if (!worthClaiming(lane, room)) {
+                    lane.storeBacklog = true; // claimed when the lane has room again
+                    continue;
+                }
+                // Cleared before the claim: an outbox overflow committing meanwhile sets it again.
+                lane.storeBacklog = false;
+                scheduler.hold(lane, room);
+            } finally {
+                lock.unlock();
             }
-            List<DeliveryStore.Claimed> claimed = deliveries.claim(node, due, now, LEASE.toMillis(), want);
-            if (claimed.size() == want) {
-                lane.storeBacklog = true;
-            }
-            for (DeliveryStore.Claimed c : claimed) {
-                lane.hold();
-                inFlight.incrementAndGet();
-            }
+            List<DeliveryStore.Claimed> claimed = List.of();
             Map<String, RequestLog> small = Map.of();
             try {
-                small = logs.findSmall(due.orgId(), claimed.stream().map(DeliveryStore.Claimed::requestId).toList(),
-                        MAX_HANDOFF_BODY_CHARS);
-            } catch (RuntimeException e) {
-                LOG.debug("Reading a claimed batch's logs failed; each attempt reads its own: {}", e.toString());
+                claimed = deliveries.claim(node, due, LEASE.toMillis(), room);
+                small = claimed.isEmpty() ? Map.of() : smallLogs(due.orgId(), claimed);
+            } finally {
+                List<Job> jobs = new ArrayList<>(claimed.size());
+                for (DeliveryStore.Claimed c : claimed) {
+                    jobs.add(job(c, small.get(c.requestId())));
+                }
+                lock.lock();
+                try {
+                    scheduler.unhold(lane, room - claimed.size(), System.nanoTime());
+                    jobs.forEach(j -> scheduler.enqueue(lane, j));
+                    if (claimed.size() == room) {
+                        lane.storeBacklog = true;
+                    }
+                } finally {
+                    lock.unlock();
+                }
             }
-            for (DeliveryStore.Claimed c : claimed) {
-                RequestLog log = small.get(c.requestId());
-                launch(c, lane, waited -> attempt(c, waited ? null : webhook.get(), log));
+            pump();
+        }
+        return List.of();
+    }
+
+    /** Webhooks a cut-short pass did not reach: claimed in the next passes, in turn with any that overflow meanwhile. */
+    private void markBacklogged(List<DeliveryStore.Due> left) {
+        for (DeliveryStore.Due due : left) {
+            Optional<Webhook> webhook = webhooks.get(due.orgId(), due.webhookId());
+            if (webhook.isEmpty()) {
+                continue;
+            }
+            String origin = originOf(webhook.get().destination());
+            lock.lock();
+            try {
+                scheduler.lane(due.orgId(), due.webhookId(), origin, System.nanoTime()).storeBacklog = true;
+            } finally {
+                lock.unlock();
             }
         }
     }
 
-    private record Cached(Optional<Webhook> webhook, long generation, long readAt) {
-    }
-
-    /**
-     * The webhook as it is now, read at most once per {@value #WEBHOOK_FRESH_MS} ms per webhook: a
-     * change made through this process is seen at once (the store's generation moves); one made
-     * through another node within that time.
-     */
-    private Optional<Webhook> current(String orgId, String webhookId) {
-        long generation = webhooks.generation();
-        long now = System.nanoTime();
-        Cached cached = webhookCache.get(webhookId);
-        if (cached != null && cached.generation() == generation && now - cached.readAt() < WEBHOOK_FRESH_MS * 1_000_000L) {
-            return cached.webhook();
+    /** The claimed deliveries' logs that are small: from those at hand, the rest read in one query. */
+    private Map<String, RequestLog> smallLogs(String orgId, List<DeliveryStore.Claimed> claimed) {
+        Map<String, RequestLog> found = new java.util.HashMap<>();
+        List<String> missing = new ArrayList<>();
+        for (DeliveryStore.Claimed c : claimed) {
+            RequestLog log = recentLogs.get(orgId, c.requestId());
+            if (log != null) {
+                found.put(c.requestId(), log);
+            } else {
+                missing.add(c.requestId());
+            }
         }
-        Optional<Webhook> found = webhooks.find(orgId, webhookId);
-        webhookCache.put(webhookId, new Cached(found, generation, now));
+        if (missing.isEmpty()) {
+            return found;
+        }
+        try {
+            Map<String, RequestLog> read = logs.findSmall(orgId, missing, MAX_KEPT_BODY_CHARS);
+            read.values().forEach(recentLogs::put);
+            found.putAll(read);
+        } catch (RuntimeException e) {
+            LOG.debug("Reading a claimed batch's logs failed; each attempt reads its own: {}", e.toString());
+        }
         return found;
     }
 
-    /** Runs an attempt on its own virtual thread; the lane and the in-flight count were taken by the caller. */
-    private void launch(DeliveryStore.Claimed claimed, Lane lane, java.util.function.Function<Boolean, Finished> attempt) {
-        Thread.ofVirtual().name("delivery-" + claimed.id()).start(() -> {
-            try {
-                // The lane's place is given back as soon as the exchange ends; recording happens beside the next one.
-                Finished finished = lane.run(attempt);
-                if (finished != null) {
-                    record(finished.record());
-                    if (finished.metric() != null) {
-                        metrics.attempt(finished.metric(), finished.record().attempt().latencyMs());
-                    }
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("Attempt of {} failed before it was recorded; its lease will expire and it will be tried again: {}",
-                        claimed.id(), e.toString());
-            } finally {
-                lane.release();
-                int before = inFlight.getAndDecrement();
-                if ((lane.storeBacklog && lane.held() <= (HOLD - 1) * perWebhook) || before >= MAX_IN_FLIGHT) {
-                    nudge();
-                }
-            }
-        });
-    }
-
-    /**
-     * One attempt. {@code known} is the webhook as read when the delivery was taken, or null when the
-     * attempt waited for its lane (read it again: it may have been disabled, deleted or given a new key
-     * meanwhile). {@code knownLog} is the log when the outbox handed it over, else null (read it).
-     */
-    private Finished attempt(DeliveryStore.Claimed c, Webhook known, RequestLog knownLog) {
-        Webhook webhook = known;
-        if (webhook == null) {
-            Optional<Webhook> found = current(c.orgId(), c.webhookId());
-            if (found.isEmpty() || !found.get().enabled()) {
-                // Deleted (its deliveries are cancelled) or disabled (they wait): no attempt.
-                deliveries.release(c.id(), node);
-                return null;
-            }
-            webhook = found.get();
-        }
-        long now = clock.millis();
-        int number = c.attemptsCount() + 1;
-        Optional<RequestLog> log = knownLog != null ? Optional.of(knownLog) : logs.find(c.orgId(), c.requestId());
-        if (log.isEmpty()) {
-            Attempt gone = new Attempt(number, now, null, 0, "The request log no longer exists (retention)", null);
-            return new Finished(new DeliveryStore.Recorded(c, gone, new DeliveryStore.Outcome(DeliveryStatus.FAILED, null),
-                    DeliveryStore.Health.NONE), null);
-        }
-        byte[] body = payloads.build(webhook, log.get());
-        Sender.Result result = sender.send(webhook.destination(), headers(webhook, c.id(), body, clock.millis()), body);
-        Attempt attempt = new Attempt(number, now, result.statusCode(), result.latencyMs(), result.error(), result.responseBody());
-        DeliveryStore.Outcome outcome;
-        DeliveryStore.Health health;
-        String metric;
-        if (result.succeeded()) {
-            outcome = new DeliveryStore.Outcome(DeliveryStatus.DELIVERED, null);
-            health = DeliveryStore.Health.HEALTHY;
-            metric = "delivered";
-        } else if (Integer.valueOf(410).equals(result.statusCode())) {
-            outcome = new DeliveryStore.Outcome(DeliveryStatus.FAILED, null);
-            health = DeliveryStore.Health.GONE;
-            metric = "failed";
-        } else {
-            Optional<Duration> delay = schedule.nextDelay(number, result.retryAfter(), random);
-            // Counted from the answer, not from the send: "Retry-After: 3" means 3 s from when it was said.
-            long answeredAt = clock.millis();
-            outcome = delay.map(d -> new DeliveryStore.Outcome(DeliveryStatus.PENDING, answeredAt + d.toMillis()))
-                    .orElse(new DeliveryStore.Outcome(DeliveryStatus.FAILED, null));
-            health = DeliveryStore.Health.FAILING;
-            metric = delay.isPresent() ? "retrying" : "failed";
-        }
-        return new Finished(new DeliveryStore.Recorded(c, attempt, outcome, health), metric);
-    }
-
-    /** An attempt that ended, to record; {@code metric} is its outcome for the metrics, null for none. */
-    private record Finished(DeliveryStore.Recorded record, String metric) {
-    }
-
-    /** Every attempt's headers, computed afresh: both signature schemes, the current time, every valid key. */
-    public static Map<String, String> headers(Webhook webhook, String deliveryId, byte[] body, long nowMillis) {
-        long timestamp = nowMillis / 1000;
-        List<String> keys = new ArrayList<>();
-        keys.add(webhook.hmacKey());
-        String previous = webhook.validPreviousKey(nowMillis);
-        if (previous != null) {
-            keys.add(previous);
-        }
-        String helicone = Signatures.helicone(body, webhook.hmacKey());
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("X-Helicone-Signature", helicone);
-        headers.put("Helicone-Signature", helicone);
-        headers.put("webhook-id", deliveryId);
-        headers.put("webhook-timestamp", Long.toString(timestamp));
-        headers.put("webhook-signature", Signatures.standardWebhooks(deliveryId, timestamp, body, keys));
-        return headers;
-    }
-
-    private record PendingRecord(DeliveryStore.Recorded record, CompletableFuture<Void> written) {
-    }
-
-    /** Hands the attempt to the recorder and waits until it is written (the lease is held until then). */
-    private void record(DeliveryStore.Recorded record) {
-        PendingRecord pending = new PendingRecord(record, new CompletableFuture<>());
-        if (!recording) {
-            write(List.of(pending));
-        } else {
-            records.add(pending);
-        }
+    private void forgetBacklog(DeliveryStore.Due due) {
+        lock.lock();
         try {
-            pending.written().get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while the attempt was being recorded", e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        }
-    }
-
-    /** The recorder: takes every finished attempt waiting (up to 256) and writes them in one transaction. */
-    private void recordLoop() {
-        List<PendingRecord> batch = new ArrayList<>(MAX_RECORD_BATCH);
-        while (recording || !records.isEmpty()) {
-            try {
-                PendingRecord first = records.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                batch.add(first);
-                records.drainTo(batch, MAX_RECORD_BATCH - 1);
-                write(batch);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (Error e) {
-                // As the log committer does: the attempts waiting on this batch fail rather than wait forever.
-                LOG.error("Attempt recorder failed", e);
-                batch.forEach(p -> p.written().completeExceptionally(e));
-            } finally {
-                batch.clear();
+            Scheduler.Lane<Job> lane = scheduler.existing(due.orgId(), due.webhookId());
+            if (lane != null) {
+                lane.storeBacklog = false;
             }
+        } finally {
+            lock.unlock();
         }
     }
 
-    private void write(List<PendingRecord> batch) {
+    /** Says this node is alive and takes its share of the cluster-wide caps among the nodes alive. */
+    private void heartbeat() {
         try {
-            deliveries.recordAttempts(batch.stream().map(PendingRecord::record).toList(), this::applyHealth);
-            if (batch.stream().anyMatch(p -> p.record().health() == DeliveryStore.Health.GONE
-                    || p.record().health() == DeliveryStore.Health.FAILING)) {
-                webhooks.changed(); // it may have disabled a webhook
-            }
-            batch.forEach(p -> p.written().complete(null));
-        } catch (RuntimeException batchFailure) {
-            if (batch.size() == 1) {
-                batch.get(0).written().completeExceptionally(batchFailure);
-                return;
-            }
-            for (PendingRecord p : batch) { // each alone, so one that cannot be written does not fail the others
-                try {
-                    deliveries.recordAttempts(List.of(p.record()), this::applyHealth);
-                    webhooks.changed();
-                    p.written().complete(null);
-                } catch (RuntimeException e) {
-                    p.written().completeExceptionally(e);
-                }
-            }
-        }
-    }
-
-    /** Webhook health from the attempts, in order; a run of the same news about a webhook is written once. */
-    private void applyHealth(Handle h, List<DeliveryStore.Recorded> batch) {
-        Map<String, DeliveryStore.Health> last = new HashMap<>();
-        for (DeliveryStore.Recorded r : batch) {
-            DeliveryStore.Health health = r.health();
-            String org = r.claimed().orgId();
-            String id = r.claimed().webhookId();
-            if (health == DeliveryStore.Health.NONE || last.put(org + "/" + id, health) == health) {
-                continue;
-            }
-            long at = r.attempt().attemptedAt();
-            switch (health) {
-                case HEALTHY -> WebhookStore.markHealthy(h, org, id);
-                case GONE -> WebhookStore.disable(h, org, id, "Destination answered 410 Gone", at);
-                case FAILING -> WebhookStore.markFailing(h, org, id, at, DISABLE_AFTER.toMillis(), "No successful delivery for 5 days");
-                default -> { }
-            }
-        }
-    }
-
-    /**
-     * One webhook's deliveries on this node: at most {@code cap} attempts run at once; it holds at
-     * most {@value #HOLD} times that (the rest wait here), and the store keeps anything beyond. When it
-     * holds one cap's worth less and the store has more, the next claim is made while the lane still
-     * has work, so it never runs dry waiting for the store.
-     */
-    private static final class Lane {
-        final String orgId;
-        private final Semaphore running;
-        private final AtomicInteger held = new AtomicInteger();
-        /** The store has due deliveries of this webhook that no node holds. */
-        volatile boolean storeBacklog;
-
-        Lane(String orgId, int cap) {
-            this.orgId = orgId;
-            running = new Semaphore(cap);
-        }
-
-        int held() {
-            return held.get();
-        }
-
-        void hold() {
-            held.incrementAndGet();
-        }
-
-        boolean tryHold(int limit) {
-            while (true) {
-                int now = held.get();
-                if (now >= limit) {
-                    return false;
-                }
-                if (held.compareAndSet(now, now + 1)) {
-                    return true;
-                }
-            }
-        }
-
-        /** Runs the attempt when a place is free; tells it whether it had to wait for one. */
-        <T> T run(java.util.function.Function<Boolean, T> attempt) {
-            boolean waited = !running.tryAcquire();
-            if (waited) {
-                running.acquireUninterruptibly();
-            }
+            long now = clock.millis();
+            int nodes = deliveries.heartbeat(node, now, now - NODE_ALIVE.toMillis());
+            lock.lock();
             try {
-                return attempt.apply(waited);
+                scheduler.shareAmong(nodes);
             } finally {
-                running.release();
+                lock.unlock();
             }
-        }
-
-        void release() {
-            held.decrementAndGet();
+        } catch (RuntimeException e) {
+            LOG.debug("Heartbeat failed; keeping the current share: {}", e.toString());
         }
     }
 
-    /** Stops claiming, lets attempts in flight finish (up to 10 s), then gives back every lease still held. */
+    /** Webhooks whose pause after a failed probe is over may probe again: claimed for, and started. */
+    private void wakeRested() {
+        int woken;
+        lock.lock();
+        try {
+            woken = scheduler.wake(System.nanoTime());
+        } finally {
+            lock.unlock();
+        }
+        if (woken > 0) {
+            pump();
+        }
+    }
+
+    private void prune() {
+        webhooks.prune();
+        lock.lock();
+        try {
+            scheduler.prune(System.nanoTime() - LANE_IDLE.toNanos());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stops claiming, lets attempts in flight finish (up to 10 s), writes their records, then gives back every lease still held. */
     @Override
     public void close() {
         running = false;
         nudge();
-        if (loop != null) {
+        if (claimer != null) {
             try {
-                loop.join(POLL.toMillis() * 5);
+                claimer.join(POLL.toMillis() * 5);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
         long deadline = System.nanoTime() + SHUTDOWN_GRACE.toNanos();
-        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+        while (attemptsInProgress.get() > 0 && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {
@@ -527,18 +676,12 @@ public final class Dispatcher implements AutoCloseable {
                 break;
             }
         }
-        recording = false;
-        if (recorder != null) {
-            try {
-                recorder.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        recorder.close();
         try {
+            deliveries.forgetNode(node);
             int released = deliveries.releaseAll(node);
-            if (released > 0 || inFlight.get() > 0) {
-                LOG.info("Shutdown: released {} leases ({} attempts still in flight)", released, inFlight.get());
+            if (released > 0 || attemptsInProgress.get() > 0) {
+                LOG.info("Shutdown: released {} leases ({} attempts still in flight)", released, attemptsInProgress.get());
             }
         } catch (RuntimeException e) {
             LOG.warn("Could not release leases at shutdown; they expire in {} s: {}", LEASE.toSeconds(), e.toString());

@@ -1,7 +1,7 @@
 package io.heliograph.delivery;
 
-import io.heliograph.ingest.Provider;
 import io.heliograph.ingest.RequestLog;
+import io.heliograph.ingest.llm.Provider;
 import io.heliograph.webhook.PropertyFilter;
 import io.heliograph.webhook.Webhook;
 import java.nio.ByteBuffer;
@@ -10,7 +10,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Locale;
 
-/** Which webhooks a logged request goes to: sampling and property filters. Pure. */
+/** Which webhooks a logged request goes to: sampling, property filters and the filter expression (SPEC §8). Pure. */
 public final class Matching {
     /** Sampling buckets: a rate of r % sends the requests whose bucket is below r × 100. */
     static final int BUCKETS = 10_000;
@@ -21,6 +21,7 @@ public final class Matching {
     public static boolean matches(Webhook webhook, RequestLog log) {
         return webhook.enabled()
                 && filtersMatch(webhook, log)
+                && (webhook.config().filter() == null || webhook.config().filter().matches(new LogSubject(log)))
                 && sampled(webhook.id(), log.id(), webhook.config().sampleRate());
     }
 

@@ -24,12 +24,14 @@ public final class Outbox implements IngestService.NewLogHook {
     }
 
     private final DeliveryStore deliveries;
+    private final WebhookStore webhooks;
     private final Dispatcher dispatcher;
     private final Clock clock;
     private final ThreadLocal<Pending> pending = new ThreadLocal<>();
 
-    public Outbox(DeliveryStore deliveries, Dispatcher dispatcher, Clock clock) {
+    public Outbox(DeliveryStore deliveries, WebhookStore webhooks, Dispatcher dispatcher, Clock clock) {
         this.deliveries = deliveries;
+        this.webhooks = webhooks;
         this.dispatcher = dispatcher;
         this.clock = clock;
     }
@@ -38,6 +40,8 @@ public final class Outbox implements IngestService.NewLogHook {
     public void onNewLogs(Handle transaction, List<RequestLog> logs) {
         afterRollback(); // nothing should be left over; if something is, its transaction did not commit
         long now = clock.millis();
+        // Taken before the read: a change committed after it makes the dispatcher read the webhook again.
+        long generation = webhooks.generation();
         // Read in the logs' transaction, once per org per batch: a webhook created before the commit sees these logs.
         Map<String, List<Webhook>> enabled = new HashMap<>();
         List<DeliveryStore.New> rows = new ArrayList<>();
@@ -49,10 +53,10 @@ public final class Outbox implements IngestService.NewLogHook {
                     continue;
                 }
                 String id = Delivery.newId(now);
-                if (dispatcher.reserve(log.orgId(), webhook.id())) {
+                if (dispatcher.reserve(webhook)) {
                     rows.add(new DeliveryStore.New(id, log.orgId(), webhook.id(), log.id(), dispatcher.node()));
-                    mine.handoffs().add(new Dispatcher.Handoff(
-                            new DeliveryStore.Claimed(id, log.orgId(), webhook.id(), log.id(), 0, now), webhook, log));
+                    mine.handoffs().add(new Dispatcher.Handoff(new DeliveryStore.Claimed(id, log.orgId(), webhook.id(), log.id(), 0,
+                            now, now + Dispatcher.LEASE.toMillis()), webhook, generation, log));
                 } else {
                     rows.add(new DeliveryStore.New(id, log.orgId(), webhook.id(), log.id(), null));
                     mine.backlogged().add(new DeliveryStore.Due(log.orgId(), webhook.id()));
@@ -70,6 +74,9 @@ public final class Outbox implements IngestService.NewLogHook {
             return;
         }
         mine.handoffs().forEach(dispatcher::handOff);
+        if (!mine.backlogged().isEmpty()) {
+            logs.forEach(dispatcher::remember); // their deliveries left in the store are claimed soon
+        }
         mine.backlogged().stream().distinct().forEach(d -> dispatcher.backlogged(d.orgId(), d.webhookId()));
     }
 

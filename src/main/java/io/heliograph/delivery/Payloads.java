@@ -1,8 +1,9 @@
 package io.heliograph.delivery;
 
-import io.heliograph.http.IsoTime;
 import io.heliograph.ingest.Outcome;
 import io.heliograph.ingest.RequestLog;
+import io.heliograph.json.IsoTime;
+import io.heliograph.json.JsJson;
 import io.heliograph.webhook.Webhook;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;

@@ -1,59 +1,30 @@
 package io.heliograph.delivery;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * When to try again. The first attempt is immediate; after failed attempt n, attempt n+1 waits the
- * n-th delay (±20 % jitter, so a burst of failures does not retry in lock-step). Pure.
+ * n-th delay (±20 % jitter, so a burst of failures does not retry in lock-step). Pure; the text form
+ * ({@code 5s,5m,30m}) and the default are read in {@code app/Config}.
  */
 public record RetrySchedule(List<Duration> delays) {
-    public static final String DEFAULT = "5s,5m,30m,2h,5h,10h,10h";
     static final double JITTER = 0.20;
     static final Duration MAX_RETRY_AFTER = Duration.ofHours(24);
-    private static final Pattern DELAY = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
 
     public RetrySchedule {
         delays = List.copyOf(delays);
     }
 
-    /** Parses {@code 5s,5m,30m,2h}: units ms, s, m, h, d. An empty text means one attempt only. */
-    public static RetrySchedule parse(String text) {
-        List<Duration> delays = new ArrayList<>();
-        for (String part : text.split(",")) {
-            String p = part.trim().toLowerCase(Locale.ROOT);
-            if (p.isEmpty()) {
-                continue;
-            }
-            delays.add(parseDelay(p, "retry delay", "5s,5m,30m"));
+    /** The longest a delivery can take from its first attempt to its last: every delay at its most jitter. */
+    public Duration longestSpan() {
+        long total = 0;
+        for (Duration d : delays) {
+            total += d.toMillis();
         }
-        return new RetrySchedule(delays);
-    }
-
-    /**
-     * Parses one duration such as {@code 500ms}, {@code 5s}, {@code 10m}, {@code 2h}, {@code 30d};
-     * {@code what} names it in the error message, {@code example} shows a valid value.
-     */
-    public static Duration parseDelay(String text, String what, String example) {
-        Matcher m = DELAY.matcher(text.trim().toLowerCase(Locale.ROOT));
-        if (!m.matches()) {
-            throw new IllegalArgumentException("Invalid " + what + " '" + text.trim()
-                    + "' (expected a number and a unit: ms, s, m, h or d, e.g. " + example + ")");
-        }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            default -> Duration.ofDays(n);
-        };
+        return Duration.ofMillis(Math.round(total * (1 + JITTER)));
     }
 
     /** How many attempts a delivery gets in all. */

@@ -1,5 +1,7 @@
 package io.heliograph.delivery;
 
+import io.heliograph.destination.Destination;
+import io.heliograph.destination.DestinationGuard;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -37,15 +39,30 @@ public final class Sender implements AutoCloseable {
     /** This much of an answer is kept with the attempt. */
     static final int KEPT_RESPONSE_BYTES = 4096;
 
-    /** What one request came to. {@code statusCode} is null when no answer arrived. */
-    public record Result(Integer statusCode, long latencyMs, String error, String responseBody, Optional<Duration> retryAfter) {
+    /**
+     * What one request came to. {@code statusCode} is null when no answer arrived; {@code sent} says
+     * whether the request was put on the network at all (false when it was refused or could not be
+     * built before any connection was tried).
+     */
+    public record Result(Integer statusCode, long latencyMs, String error, String responseBody, Optional<Duration> retryAfter,
+            boolean sent) {
         public boolean succeeded() {
             return statusCode != null && statusCode >= 200 && statusCode < 300;
+        }
+
+        /** No request went out: the destination was refused or unusable, or the attempt failed before sending. */
+        public static Result notSent(String reason, long latencyMs) {
+            return new Result(null, latencyMs, reason, null, Optional.empty(), false);
+        }
+
+        static Result noAnswer(String reason, long latencyMs) {
+            return new Result(null, latencyMs, reason, null, Optional.empty(), true);
         }
     }
 
     private final HttpClient client;
     private final DestinationGuard guard;
+    private final Map<String, Target> targets = new java.util.concurrent.ConcurrentHashMap<>();
     private final Clock clock;
 
     public Sender(DestinationGuard guard, String userAgent, int maxConnectionsPerOrigin, Clock clock) {
@@ -75,17 +92,47 @@ public final class Sender implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends and reports; never throws. Whatever goes wrong — a destination the guard refuses, one the
+     * HTTP client cannot use (a stored URL from before a validation rule existed), any exception — is
+     * a result with its reason, so every attempt is recorded.
+     */
     public Result send(String url, Map<String, String> headers, byte[] body) {
         long start = System.nanoTime();
+        try {
+            return exchange(url, headers, body, start);
+        } catch (RuntimeException e) {
+            return Result.notSent("Could not send: " + describe(e), millisSince(start));
+        }
+    }
+
+    /** A destination as sent to: parsed and turned into the URI the client takes, once per URL. */
+    private record Target(Destination destination, URI uri) {
+    }
+
+    private Target target(String url) {
+        Target t = targets.get(url);
+        if (t == null) {
+            if (targets.size() > 100_000) {
+                targets.clear(); // webhooks come and go; this only saves parsing
+            }
+            Destination d = Destination.parse(url);
+            t = new Target(d, target(url, d));
+            targets.put(url, t);
+        }
+        return t;
+    }
+
+    private Result exchange(String url, Map<String, String> headers, byte[] body, long start) {
         URI uri;
         try {
-            Destination destination = Destination.parse(url);
-            guard.resolveForSend(destination);
-            uri = target(url, destination);
+            Target t = target(url);
+            guard.resolveForSend(t.destination()); // every send: a name may resolve elsewhere now
+            uri = t.uri();
         } catch (DestinationGuard.RefusedDestinationException e) {
-            return new Result(null, 0, e.getMessage(), null, Optional.empty());
+            return Result.notSent(e.getMessage(), 0);
         } catch (IllegalArgumentException e) {
-            return new Result(null, 0, DestinationGuard.INVALID_URL, null, Optional.empty());
+            return Result.notSent(DestinationGuard.INVALID_URL, 0);
         }
         Capture capture = new Capture();
         client.newRequest(uri)
@@ -98,26 +145,38 @@ public final class Sender implements AutoCloseable {
         try {
             result = capture.done.get(TOTAL_TIMEOUT.toMillis() + 5_000, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            return new Result(null, millisSince(start), "Timed out after " + TOTAL_TIMEOUT.toSeconds() + " s", null, Optional.empty());
+            return Result.noAnswer("Timed out after " + TOTAL_TIMEOUT.toSeconds() + " s", millisSince(start));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Result(null, millisSince(start), "Interrupted", null, Optional.empty());
+            return Result.noAnswer("Interrupted", millisSince(start));
         } catch (Exception e) {
-            return new Result(null, millisSince(start), describe(e), null, Optional.empty());
+            return Result.noAnswer(describe(e), millisSince(start));
         }
         long latency = millisSince(start);
         Response response = result.getResponse();
         boolean answered = capture.status > 0;
         Throwable failure = result.getFailure();
         if (!answered) {
-            return new Result(null, latency, describe(failure), null, Optional.empty());
+            if (failure != null && refusedByGuard(failure)) {
+                return Result.notSent(describe(failure), latency);
+            }
+            return Result.noAnswer(failure == null ? "No answer" : describe(failure), latency);
         }
         String kept = capture.kept();
         String error = failure == null || failure instanceof BodyTooLarge ? null : describe(failure);
         if (capture.tooLarge) {
             error = "Answer longer than " + MAX_RESPONSE_BYTES + " bytes; cut off";
         }
-        return new Result(capture.status, latency, error, kept, retryAfter(response));
+        return new Result(capture.status, latency, error, kept, retryAfter(response), true);
+    }
+
+    private static boolean refusedByGuard(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof DestinationGuard.RefusedDestinationException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The URL with the host the guard checked (canonical form), so the resolver hook sees that host. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;
+import io.heliograph.json.Json;
 
 /** Writes the API's envelope: {@code {"data": …, "error": null}} or {@code {"data": null, "error": "…"}}. */
 public final class Envelope {

@@ -8,6 +8,7 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerResponse;
+import io.heliograph.api.ApiException;
 import java.io.UncheckedIOException;
 import org.jdbi.v3.core.JdbiException;
 import org.slf4j.Logger;
@@ -47,12 +48,17 @@ public final class ErrorMapping {
     }
 
     public static void install(HttpRouting.Builder routing) {
+        install(routing, new ShutdownGate());
+    }
+
+    /** As {@link #install(HttpRouting.Builder)}; what fails while {@code gate} is closing answers 503 with Retry-After. */
+    public static void install(HttpRouting.Builder routing, ShutdownGate gate) {
         routing.error(ApiException.class, (req, res, e) -> send(res, e));
         // Helidon's own refusals (malformed query strings, bad headers) carry a fitting 4xx.
         routing.error(HttpException.class, (req, res, e) -> {
             int status = e.status().code();
             if (status >= 500) {
-                LOG.error("Request {} {} failed", req.prologue().method(), req.path().path(), e);
+                LOG.error("Request {} failed", forLog(req), e);
                 Envelope.error(res, 500, INTERNAL_ERROR);
             } else {
                 Envelope.error(res, status, e.status().reasonPhrase());
@@ -64,15 +70,21 @@ public final class ErrorMapping {
         routing.error(JdbiException.class, (req, res, e) -> {
             boolean full = isDiskFull(e);
             if (full) {
-                LOG.error("Store failure on {} {}: the disk is full", req.prologue().method(), req.path().path());
+                LOG.error("Store failure on {}: the disk is full", forLog(req));
             } else {
-                LOG.error("Store failure on {} {}", req.prologue().method(), req.path().path(), e);
+                LOG.error("Store failure on {}", forLog(req), e);
             }
             res.header(HeaderNames.RETRY_AFTER, full ? "5" : "1");
             Envelope.error(res, 503, full ? STORE_FULL : STORE_UNAVAILABLE);
         });
         routing.error(Throwable.class, (req, res, e) -> {
-            LOG.error("Request {} {} failed", req.prologue().method(), req.path().path(), e);
+            if (gate.closing()) {
+                // A part closed under a request still in flight: the request may be sent again.
+                LOG.debug("Request {} failed during shutdown: {}", forLog(req), e.toString());
+                ShutdownGate.refuse(res);
+                return;
+            }
+            LOG.error("Request {} failed", forLog(req), e);
             Envelope.error(res, 500, INTERNAL_ERROR);
         });
     }
@@ -100,6 +112,23 @@ public final class ErrorMapping {
             handlers.addHandler(event, envelope);
         }
         return handlers.build();
+    }
+
+    /**
+     * Method and path as they came on the wire, still percent-encoded: a decoded {@code %0A} would
+     * start a forged log line. Any control character left is escaped as well.
+     */
+    static String forLog(io.helidon.webserver.http.ServerRequest req) {
+        String line = req.prologue().method().text() + " " + req.path().rawPath();
+        StringBuilder out = new StringBuilder(line.length());
+        for (char c : line.toCharArray()) {
+            if (c < 0x20 || c == 0x7f) {
+                out.append(String.format("\\x%02x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     private static void send(ServerResponse res, ApiException e) {

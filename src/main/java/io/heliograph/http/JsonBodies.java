@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.common.buffers.DataReader;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
+import io.heliograph.api.ApiException;
+import io.heliograph.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;

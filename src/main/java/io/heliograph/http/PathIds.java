@@ -1,6 +1,7 @@
 package io.heliograph.http;
 
 import io.helidon.webserver.http.ServerRequest;
+import io.heliograph.api.ApiException;
 import java.util.Locale;
 import java.util.regex.Pattern;
 

@@ -2,8 +2,10 @@ package io.heliograph.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import io.heliograph.http.Json;
 import io.heliograph.http.JsonBodies;
+import io.heliograph.ingest.llm.Provider;
+import io.heliograph.ingest.llm.ResponseText;
+import io.heliograph.json.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -51,9 +53,22 @@ public final class GatewayLogFormat {
             responseText = null;
         }
         Long ttft = streamed && ex.firstByteAt() != null ? Math.max(0, ex.firstByteAt() - ex.startedAt()) : null;
-        return new LogInput(ex.identity(), Provider.OPENAI, null, ex.status(), ex.startedAt(),
-                Math.max(ex.startedAt(), ex.endedAt()), ttft, ex.upstreamUrl(), requestJson, requestRaw, logical,
-                responseRaw, responseText, streamed, ex.outcome());
+        return LogInput.builder()
+                .identity(ex.identity())
+                .provider(Provider.OPENAI)
+                .status(ex.status())
+                .startedAt(ex.startedAt())
+                .endedAt(Math.max(ex.startedAt(), ex.endedAt()))
+                .timeToFirstTokenMs(ttft)
+                .requestUrl(ex.upstreamUrl())
+                .request(requestJson)
+                .requestRaw(requestRaw)
+                .response(logical)
+                .responseRaw(responseRaw)
+                .responseText(responseText)
+                .streamed(streamed)
+                .outcome(ex.outcome())
+                .build();
     }
 
     /** A body decoded for the log: its text (when UTF-8 text) and, when it is one JSON document, that too. */

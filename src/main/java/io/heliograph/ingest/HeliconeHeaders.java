@@ -1,9 +1,9 @@
 package io.heliograph.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.heliograph.http.ApiException;
 import io.helidon.http.Header;
 import io.helidon.http.Headers;
+import io.heliograph.api.ApiException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Locale;

@@ -1,9 +1,11 @@
 package io.heliograph.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.heliograph.http.ApiException;
-import io.heliograph.http.Json;
+import io.heliograph.api.ApiException;
 import io.heliograph.http.JsonBodies;
+import io.heliograph.ingest.llm.Provider;
+import io.heliograph.ingest.llm.ResponseText;
+import io.heliograph.json.Json;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -86,7 +88,21 @@ public final class HeliconeLogFormat {
             responseText = null;
             streamed = false;
         }
-        return new LogInput(identity, provider, null, status, startedAt, endedAt, timeToFirstToken, url,
-                requestJson, raw.get(REQUEST_JSON), logical, responseRaw, responseText, streamed, Outcome.COMPLETED);
+        return LogInput.builder()
+                .identity(identity)
+                .provider(provider)
+                .status(status)
+                .startedAt(startedAt)
+                .endedAt(endedAt)
+                .timeToFirstTokenMs(timeToFirstToken)
+                .requestUrl(url)
+                .request(requestJson)
+                .requestRaw(raw.get(REQUEST_JSON))
+                .response(logical)
+                .responseRaw(responseRaw)
+                .responseText(responseText)
+                .streamed(streamed)
+                .outcome(Outcome.COMPLETED)
+                .build();
     }
 }

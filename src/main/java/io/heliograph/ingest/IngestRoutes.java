@@ -1,15 +1,16 @@
 package io.heliograph.ingest;
 
-import io.heliograph.http.AuthFilter;
-import io.heliograph.http.Envelope;
-import io.heliograph.http.Json;
-import io.heliograph.http.JsonBodies;
-import io.heliograph.http.PathIds;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.heliograph.http.AuthFilter;
+import io.heliograph.http.Envelope;
+import io.heliograph.http.JsonBodies;
+import io.heliograph.http.PathIds;
+import io.heliograph.ingest.llm.Provider;
+import io.heliograph.json.Json;
 import java.util.List;
 
 /**
@@ -61,7 +62,7 @@ public final class IngestRoutes implements HttpService {
     private void get(ServerRequest req, ServerResponse res) {
         String id = PathIds.uuid(req, "id", NOT_FOUND);
         RequestLog log = logs.find(AuthFilter.caller(req).orgId(), id)
-                .orElseThrow(() -> io.heliograph.http.ApiException.notFound(NOT_FOUND));
+                .orElseThrow(() -> io.heliograph.api.ApiException.notFound(NOT_FOUND));
         Envelope.ok(res, RequestLogJson.of(log));
     }
 

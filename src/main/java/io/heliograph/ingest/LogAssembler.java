@@ -1,7 +1,9 @@
 package io.heliograph.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.heliograph.http.Json;
+import io.heliograph.ingest.llm.PriceTable;
+import io.heliograph.ingest.llm.Usage;
+import io.heliograph.json.Json;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -24,25 +26,26 @@ public final class LogAssembler {
         Usage usage = in.response() == null ? Usage.NONE : Usage.from(in.response());
         String responseBody = in.responseRaw() != null ? in.responseRaw()
                 : in.response() == null ? null : StorableText.repair(Json.writeString(in.response()));
-        return new RequestLog(
-                orgId,
-                in.identity().requestId().orElseGet(() -> UUID.randomUUID().toString()),
-                in.provider(),
-                model,
-                in.identity().userId(),
-                in.status(),
-                in.startedAt(),
-                in.endedAt(),
-                in.timeToFirstTokenMs(),
-                in.identity().properties(),
-                in.requestUrl(),
-                in.requestRaw(),
-                responseBody,
-                in.responseText(),
-                in.streamed(),
-                usage,
-                model == null ? null : prices.cost(model, usage),
-                in.outcome());
+        return RequestLog.builder()
+                .orgId(orgId)
+                .id(in.identity().requestId().orElseGet(() -> UUID.randomUUID().toString()))
+                .provider(in.provider())
+                .model(model)
+                .userId(in.identity().userId())
+                .status(in.status())
+                .startedAt(in.startedAt())
+                .endedAt(in.endedAt())
+                .timeToFirstTokenMs(in.timeToFirstTokenMs())
+                .properties(in.identity().properties())
+                .requestUrl(in.requestUrl())
+                .requestBody(in.requestRaw())
+                .responseBody(responseBody)
+                .responseText(in.responseText())
+                .streamed(in.streamed())
+                .usage(usage)
+                .cost(model == null ? null : prices.cost(model, usage))
+                .outcome(in.outcome())
+                .build();
     }
 
     /** The stated model, else the request's, else the response's, else the one a Google URL names. */

@@ -1,7 +1,7 @@
 package io.heliograph.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.heliograph.http.ApiException;
+import io.heliograph.api.ApiException;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;

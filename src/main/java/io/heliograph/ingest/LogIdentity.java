@@ -1,6 +1,6 @@
 package io.heliograph.ingest;
 
-import io.heliograph.http.ApiException;
+import io.heliograph.api.ApiException;
 import io.heliograph.http.PathIds;
 import java.util.LinkedHashMap;
 import java.util.Locale;

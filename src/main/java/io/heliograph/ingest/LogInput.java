@@ -33,4 +33,111 @@ public record LogInput(
     public LogInput {
         java.util.Objects.requireNonNull(outcome, "outcome");
     }
+
+    /** A log input built by naming its fields; those not set are null, 0 or false. outcome is required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Names each field of a {@link LogInput}; {@link #build()} checks them as the record does. */
+    public static final class Builder {
+        private LogIdentity identity;
+        private String provider;
+        private String statedModel;
+        private int status;
+        private long startedAt;
+        private long endedAt;
+        private Long timeToFirstTokenMs;
+        private String requestUrl;
+        private JsonNode request;
+        private String requestRaw;
+        private JsonNode response;
+        private String responseRaw;
+        private String responseText;
+        private boolean streamed;
+        private Outcome outcome;
+
+        private Builder() {
+        }
+
+        public Builder identity(LogIdentity value) {
+            identity = value;
+            return this;
+        }
+
+        public Builder provider(String value) {
+            provider = value;
+            return this;
+        }
+
+        public Builder statedModel(String value) {
+            statedModel = value;
+            return this;
+        }
+
+        public Builder status(int value) {
+            status = value;
+            return this;
+        }
+
+        public Builder startedAt(long value) {
+            startedAt = value;
+            return this;
+        }
+
+        public Builder endedAt(long value) {
+            endedAt = value;
+            return this;
+        }
+
+        public Builder timeToFirstTokenMs(Long value) {
+            timeToFirstTokenMs = value;
+            return this;
+        }
+
+        public Builder requestUrl(String value) {
+            requestUrl = value;
+            return this;
+        }
+
+        public Builder request(JsonNode value) {
+            request = value;
+            return this;
+        }
+
+        public Builder requestRaw(String value) {
+            requestRaw = value;
+            return this;
+        }
+
+        public Builder response(JsonNode value) {
+            response = value;
+            return this;
+        }
+
+        public Builder responseRaw(String value) {
+            responseRaw = value;
+            return this;
+        }
+
+        public Builder responseText(String value) {
+            responseText = value;
+            return this;
+        }
+
+        public Builder streamed(boolean value) {
+            streamed = value;
+            return this;
+        }
+
+        public Builder outcome(Outcome value) {
+            outcome = value;
+            return this;
+        }
+
+        public LogInput build() {
+            return new LogInput(identity, provider, statedModel, status, startedAt, endedAt, timeToFirstTokenMs, requestUrl,
+                    request, requestRaw, response, responseRaw, responseText, streamed, outcome);
+        }
+    }
 }

@@ -1,9 +1,10 @@
 package io.heliograph.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.heliograph.http.ApiException;
-import io.heliograph.http.Json;
+import io.heliograph.api.ApiException;
 import io.heliograph.http.JsonBodies;
+import io.heliograph.ingest.llm.Provider;
+import io.heliograph.json.Json;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -52,9 +53,21 @@ public final class PlainLogFormat {
                 properties(root));
 
         Map<String, String> raw = RawJson.find(body, Set.of("/request", "/response"));
-        return new LogInput(identity, provider, model, status, startedAt, endedAt, timeToFirstToken, url,
-                request, raw.get("/request"), response, response == null ? null : raw.get("/response"), null, false,
-                Outcome.COMPLETED);
+        return LogInput.builder()
+                .identity(identity)
+                .provider(provider)
+                .statedModel(model)
+                .status(status)
+                .startedAt(startedAt)
+                .endedAt(endedAt)
+                .timeToFirstTokenMs(timeToFirstToken)
+                .requestUrl(url)
+                .request(request)
+                .requestRaw(raw.get("/request"))
+                .response(response)
+                .responseRaw(response == null ? null : raw.get("/response"))
+                .outcome(Outcome.COMPLETED)
+                .build();
     }
 
     private static Map<String, String> properties(JsonNode root) {

@@ -2,7 +2,7 @@ package io.heliograph.ingest;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import io.heliograph.http.Json;
+import io.heliograph.json.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;

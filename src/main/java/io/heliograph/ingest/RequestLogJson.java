@@ -3,8 +3,8 @@ package io.heliograph.ingest;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
-import io.heliograph.http.IsoTime;
-import io.heliograph.http.Json;
+import io.heliograph.json.IsoTime;
+import io.heliograph.json.Json;
 import java.util.List;
 
 /** A log as {@code GET /v1/request/{id}} and {@code GET /v1/requests} show it. Bodies are written as stored, untouched. */

@@ -5,8 +5,9 @@ import static io.heliograph.store.Columns.nullableLong;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
-import io.heliograph.http.Json;
-import io.heliograph.http.PageRequest;
+import io.heliograph.api.PageRequest;
+import io.heliograph.ingest.llm.Usage;
+import io.heliograph.json.Json;
 import io.heliograph.store.Database;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -151,6 +152,20 @@ public final class RequestLogStore {
         return found;
     }
 
+    /** The org's logs among {@code ids}, without bodies; ids that are not the org's are simply not there. */
+    public Map<String, RequestLog> summaries(String orgId, java.util.Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, RequestLog> found = new java.util.HashMap<>();
+        jdbi.useHandle(h -> h.createQuery("SELECT " + SUMMARY_COLUMNS + " FROM request_logs WHERE org_id = :org AND id IN (<ids>)")
+                .bind("org", orgId)
+                .bindList("ids", List.copyOf(ids))
+                .map((rs, ctx) -> map(rs, false))
+                .forEach(log -> found.put(log.id(), log)));
+        return found;
+    }
+
     /** Logs newest first (by start time, then id), without bodies. */
     public Page page(String orgId, RequestQuery query) {
         StringBuilder sql = new StringBuilder("SELECT " + SUMMARY_COLUMNS + " FROM request_logs r WHERE r.org_id = :org");
@@ -191,8 +206,12 @@ public final class RequestLogStore {
     public int purgeBatch(long cutoff, int limit) {
         // Removal need not wait for the disk: a purge lost to a power cut is simply done again.
         return database.bookkeeping().inTransaction(h -> {
-            List<Map<String, Object>> keys = h.createQuery(
-                            "SELECT org_id, id FROM request_logs WHERE logged_at < :cutoff ORDER BY logged_at LIMIT :limit")
+            // A log a pending delivery still needs stays until that delivery ends.
+            List<Map<String, Object>> keys = h.createQuery("""
+                            SELECT l.org_id, l.id FROM request_logs l
+                            WHERE l.logged_at < :cutoff AND NOT EXISTS (
+                                SELECT 1 FROM deliveries d WHERE d.org_id = l.org_id AND d.request_id = l.id AND d.status = 'pending')
+                            ORDER BY l.logged_at LIMIT :limit""")
                     .bind("cutoff", cutoff).bind("limit", limit).mapToMap().list();
             int removed = 0;
             var properties = h.prepareBatch("DELETE FROM request_properties WHERE org_id = :org AND request_id = :id");

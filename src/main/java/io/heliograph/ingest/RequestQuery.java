@@ -1,8 +1,9 @@
 package io.heliograph.ingest;
 
-import io.heliograph.http.ApiException;
-import io.heliograph.http.PageRequest;
 import io.helidon.webserver.http.ServerRequest;
+import io.heliograph.api.ApiException;
+import io.heliograph.api.PageRequest;
+import io.heliograph.http.Paging;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -28,7 +29,7 @@ public record RequestQuery(Optional<String> model, Optional<String> userId, Map<
             StorableText.require(key, "Property filters");
             StorableText.require(value, "Property filters");
         });
-        return new RequestQuery(nonEmpty(req, "model"), nonEmpty(req, "user_id"), properties, PageRequest.of(req));
+        return new RequestQuery(nonEmpty(req, "model"), nonEmpty(req, "user_id"), properties, Paging.of(req));
     }
 
     private static Optional<String> nonEmpty(ServerRequest req, String name) {

@@ -1,6 +1,6 @@
 package io.heliograph.ingest;
 
-import io.heliograph.http.ApiException;
+import io.heliograph.api.ApiException;
 
 /**
  * Text that every store can keep exactly. PostgreSQL refuses NUL characters, and an unpaired UTF-16

@@ -1,21 +1,41 @@
 package io.heliograph.ops;
 
-import io.heliograph.store.Database;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.heliograph.store.Database;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
-/** {@code /healthz}: the process answers. {@code /readyz}: the store is reachable and takes writes. {@code /metrics}: Prometheus. */
+/**
+ * {@code /healthz}: the process answers. {@code /readyz}: the store is reachable, not read-only, and
+ * its disk is not nearly full; the server is not shutting down. {@code /metrics}: Prometheus.
+ */
 public final class HealthRoutes implements HttpService {
+    /** /readyz needs no auth: however often it is called, the store is asked at most once in this long. */
+    static final long CHECK_EVERY_NANOS = 1_000_000_000L;
+
     private final Database database;
     private final Metrics metrics;
+    private final BooleanSupplier shuttingDown;
+    private final LongSupplier nanoTime;
+    private Optional<String> lastProblem = Optional.empty();
+    private long checkedAt;
+    private boolean checked;
 
-    public HealthRoutes(Database database, Metrics metrics) {
+    public HealthRoutes(Database database, Metrics metrics, BooleanSupplier shuttingDown) {
+        this(database, metrics, shuttingDown, System::nanoTime);
+    }
+
+    HealthRoutes(Database database, Metrics metrics, BooleanSupplier shuttingDown, LongSupplier nanoTime) {
         this.database = database;
         this.metrics = metrics;
+        this.shuttingDown = shuttingDown;
+        this.nanoTime = nanoTime;
     }
 
     @Override
@@ -31,17 +51,29 @@ public final class HealthRoutes implements HttpService {
     }
 
     private void ready(ServerRequest req, ServerResponse res) {
-        if (!database.acceptsWrites()) {
-            send(res, 503, "{\"status\":\"unavailable\",\"reason\":\"store is not accepting writes\"}");
+        if (shuttingDown.getAsBoolean()) {
+            res.header(HeaderNames.RETRY_AFTER, "1");
+            send(res, 503, "{\"status\":\"unavailable\",\"reason\":\"shutting down\"}");
             return;
         }
-        var low = database.lowOnDisk();
-        if (low.isPresent()) {
-            var body = io.heliograph.http.Json.object().put("status", "unavailable").put("reason", low.get());
-            send(res, 503, io.heliograph.http.Json.writeString(body));
+        Optional<String> problem = problem();
+        if (problem.isPresent()) {
+            send(res, 503, io.heliograph.json.Json.writeString(
+                    io.heliograph.json.Json.object().put("status", "unavailable").put("reason", problem.get())));
             return;
         }
         send(res, 200, "{\"status\":\"ready\"}");
+    }
+
+    /** The store's state, checked at most once a second; callers in between get the last answer. */
+    synchronized Optional<String> problem() {
+        long now = nanoTime.getAsLong();
+        if (!checked || now - checkedAt >= CHECK_EVERY_NANOS) {
+            lastProblem = !database.reachable() ? Optional.of("store is not reachable") : database.lowOnDisk();
+            checkedAt = now;
+            checked = true;
+        }
+        return lastProblem;
     }
 
     private static void send(ServerResponse res, int status, String body) {

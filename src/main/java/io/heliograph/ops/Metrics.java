@@ -62,6 +62,13 @@ public final class Metrics {
                 .register(registry);
     }
 
+    /** A gauge read when scraped; for figures of the node as a whole, never of one tenant. */
+    public void gauge(String name, String description, Supplier<? extends Number> value) {
+        // Held strongly: by default a gauge keeps only a weak reference, and a lambda nobody else
+        // holds is collected at the next GC, after which the gauge reads NaN.
+        Gauge.builder(name, value, v -> v.get().doubleValue()).strongReference(true).description(description).register(registry);
+    }
+
     /** One gateway exchange ended: completed, cancelled, upstream_timeout, upstream_unreachable or upstream_failed. */
     public void gatewayExchange(String outcome) {
         Counter.builder("heliograph_gateway_exchanges").tag("outcome", outcome)

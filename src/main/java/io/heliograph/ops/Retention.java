@@ -1,7 +1,6 @@
 package io.heliograph.ops;
 
-import io.heliograph.delivery.DeliveryStore;
-import io.heliograph.ingest.RequestLogStore;
+import io.heliograph.store.Batches;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -26,19 +25,32 @@ public final class Retention implements AutoCloseable {
     static final Duration FIRST_SWEEP = Duration.ofSeconds(10);
 
     private final Duration keep;
-    private final RequestLogStore logs;
-    private final DeliveryStore deliveries;
+    private final Purge deliveries;
+    private final Purge logs;
     private final Metrics metrics;
     private final Clock clock;
     private final AtomicBoolean sweeping = new AtomicBoolean();
     private volatile boolean closed;
     private Thread thread;
 
-    /** @param keep how long records are kept; zero keeps them forever (no sweeps) */
-    public Retention(Duration keep, RequestLogStore logs, DeliveryStore deliveries, Metrics metrics, Clock clock) {
+    /**
+     * One bounded step of a purge: removes up to {@code limit} records stored before {@code cutoff}
+     * (epoch ms) that may go, in one short transaction, and answers how many.
+     */
+    @FunctionalInterface
+    public interface Purge {
+        int batch(long cutoff, int limit);
+    }
+
+    /**
+     * @param keep       how long records are kept; zero keeps them forever (no sweeps)
+     * @param deliveries purges ended deliveries with their attempts (first, so logs they need go after them)
+     * @param logs       purges logs no delivery still needs
+     */
+    public Retention(Duration keep, Purge deliveries, Purge logs, Metrics metrics, Clock clock) {
         this.keep = keep;
-        this.logs = logs;
         this.deliveries = deliveries;
+        this.logs = logs;
         this.metrics = metrics;
         this.clock = clock;
     }
@@ -83,8 +95,8 @@ public final class Retention implements AutoCloseable {
         }
         try {
             long cutoff = clock.millis() - keep.toMillis();
-            long removedDeliveries = drain(deliveries::purgeBatch, cutoff);
-            long removedLogs = drain(logs::purgeBatch, cutoff);
+            long removedDeliveries = drain(deliveries, cutoff);
+            long removedLogs = drain(logs, cutoff);
             if (removedDeliveries + removedLogs > 0) {
                 LOG.info("Retention removed {} deliveries and {} logs older than {}", removedDeliveries, removedLogs, keep);
             }
@@ -95,22 +107,8 @@ public final class Retention implements AutoCloseable {
         }
     }
 
-    private long drain(IntBinaryOperatorWithLong purge, long cutoff) throws InterruptedException {
-        long total = 0;
-        while (!closed) {
-            int removed = purge.apply(cutoff, BATCH);
-            total += removed;
-            if (removed < BATCH) {
-                break;
-            }
-            Thread.sleep(PAUSE);
-        }
-        return total;
-    }
-
-    @FunctionalInterface
-    private interface IntBinaryOperatorWithLong {
-        int apply(long cutoff, int limit);
+    private long drain(Purge purge, long cutoff) throws InterruptedException {
+        return Batches.untilDone(BATCH, PAUSE, () -> closed, () -> purge.batch(cutoff, BATCH));
     }
 
     @Override

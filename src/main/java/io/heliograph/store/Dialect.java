@@ -42,6 +42,6 @@ public enum Dialect {
         if (jdbcUrl.startsWith("jdbc:sqlite:")) {
             return SQLITE;
         }
-        throw new IllegalArgumentException("Unsupported database URL (expected jdbc:postgresql:… or jdbc:sqlite:…): " + jdbcUrl);
+        throw new IllegalArgumentException("Unsupported database URL (expected jdbc:postgresql:… or jdbc:sqlite:…): " + DatabaseUrls.redact(jdbcUrl));
     }
 }

@@ -10,13 +10,19 @@ import java.util.UUID;
  */
 public final class TimeOrderedIds {
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static long lastMillis;
-    private static int counter;
+    private static final TimeOrderedIds PROCESS = new TimeOrderedIds();
+    private long lastMillis;
+    private int counter;
 
-    private TimeOrderedIds() {
+    /** A generator with its own counter; the process uses one ({@link #next(long)}), tests their own. */
+    TimeOrderedIds() {
     }
 
-    public static synchronized UUID next(long nowMillis) {
+    public static UUID next(long nowMillis) {
+        return PROCESS.after(nowMillis);
+    }
+
+    synchronized UUID after(long nowMillis) {
         if (nowMillis > lastMillis) {
             lastMillis = nowMillis;
             counter = RANDOM.nextInt(1 << 11); // start low in the 12-bit space, leaving room to count up

@@ -1,8 +1,9 @@
 package io.heliograph.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.heliograph.delivery.DestinationGuard;
-import io.heliograph.http.ApiException;
+import io.heliograph.api.ApiException;
+import io.heliograph.destination.DestinationGuard;
+import io.heliograph.filter.Filter;
 import io.heliograph.http.JsonBodies;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,13 +37,23 @@ public final class WebhookInput {
     public record NewWebhook(String destination, WebhookConfig config) {
     }
 
-    /** A validated partial update: only the present fields change. */
+    /**
+     * A validated partial update: only the present fields change. {@code filter}: absent keeps it,
+     * present-and-empty ({@code "filter": null}) removes it.
+     */
     public record WebhookPatch(
             Optional<String> destination,
             Optional<Boolean> enabled,
             Optional<Double> sampleRate,
             Optional<List<PropertyFilter>> propertyFilters,
-            Optional<Boolean> includeData) {
+            Optional<Boolean> includeData,
+            Optional<Optional<Filter>> filter) {
+
+        /** A patch that leaves the filter expression as it is. */
+        public WebhookPatch(Optional<String> destination, Optional<Boolean> enabled, Optional<Double> sampleRate,
+                Optional<List<PropertyFilter>> propertyFilters, Optional<Boolean> includeData) {
+            this(destination, enabled, sampleRate, propertyFilters, includeData, Optional.empty());
+        }
     }
 
     private final DestinationGuard guard;
@@ -51,6 +62,10 @@ public final class WebhookInput {
         this.guard = guard;
     }
 
+    /**
+     * The spec's checks 1–10 in order, then the filter expression (§8), then the limits beyond the spec (destination length, the
+     * filters' count, then their lengths): a body failing several gets the spec's message first.
+     */
     public NewWebhook parseCreate(JsonNode body) {
         requireObject(body);
         String destination = destination(field(body, "destination")
@@ -61,9 +76,12 @@ public final class WebhookInput {
         double sampleRate = field(config, "sampleRate").map(WebhookInput::sampleRate).orElse(WebhookConfig.DEFAULT_SAMPLE_RATE);
         List<PropertyFilter> filters = field(config, "propertyFilters").map(WebhookInput::propertyFilters).orElse(List.of());
         boolean includeData = includeData(body, config).orElse(true);
-        return new NewWebhook(destination, new WebhookConfig(sampleRate, filters, includeData));
+        Filter filter = field(config, "filter").map(WebhookInput::filter).orElse(null);
+        withinLimits(Optional.of(destination), Optional.of(filters));
+        return new NewWebhook(destination, new WebhookConfig(sampleRate, filters, includeData, filter));
     }
 
+    /** The same checks, in the same order, on the fields given; {@code enabled} after the spec's, before the limits. */
     public WebhookPatch parsePatch(JsonNode body) {
         requireObject(body);
         Optional<String> destination = field(body, "destination").map(this::destination);
@@ -74,13 +92,17 @@ public final class WebhookInput {
         Optional<Double> sampleRate = config.flatMap(c -> field(c, "sampleRate")).map(WebhookInput::sampleRate);
         Optional<List<PropertyFilter>> filters = config.flatMap(c -> field(c, "propertyFilters")).map(WebhookInput::propertyFilters);
         Optional<Boolean> includeData = includeData(body, config.orElse(null));
+        // Present as null: remove the filter; absent: keep it.
+        Optional<Optional<Filter>> filter = config.filter(c -> c.has("filter"))
+                .map(c -> field(c, "filter").map(WebhookInput::filter));
         Optional<Boolean> enabled = field(body, "enabled").map(v -> {
             if (!v.isBoolean()) {
                 throw ApiException.badRequest(ENABLED);
             }
             return v.booleanValue();
         });
-        return new WebhookPatch(destination, enabled, sampleRate, filters, includeData);
+        withinLimits(destination, filters);
+        return new WebhookPatch(destination, enabled, sampleRate, filters, includeData, filter);
     }
 
     private static void requireObject(JsonNode body) {
@@ -94,12 +116,8 @@ public final class WebhookInput {
         if (!node.isTextual()) {
             throw ApiException.badRequest(DESTINATION_REQUIRED);
         }
-        String url = node.textValue();
-        if (url.length() > MAX_DESTINATION_LENGTH) {
-            throw ApiException.badRequest(DESTINATION_TOO_LONG);
-        }
         try {
-            return guard.check(url).url();
+            return guard.check(node.textValue()).url();
         } catch (DestinationGuard.RefusedDestinationException e) {
             throw ApiException.badRequest(e.getMessage());
         }
@@ -116,12 +134,10 @@ public final class WebhookInput {
         return rate;
     }
 
+    /** Steps 8 and 9. */
     private static List<PropertyFilter> propertyFilters(JsonNode node) {
         if (!node.isArray()) {
             throw ApiException.badRequest(FILTERS_NOT_ARRAY);
-        }
-        if (node.size() > MAX_FILTERS) {
-            throw ApiException.badRequest(TOO_MANY_FILTERS);
         }
         List<PropertyFilter> filters = new ArrayList<>(node.size());
         for (JsonNode element : node) {
@@ -130,12 +146,29 @@ public final class WebhookInput {
             if (!element.isObject() || key == null || !key.isTextual() || value == null || !value.isTextual()) {
                 throw ApiException.badRequest(FILTER_SHAPE);
             }
-            if (key.textValue().length() > MAX_FILTER_KEY_LENGTH || value.textValue().length() > MAX_FILTER_VALUE_LENGTH) {
-                throw ApiException.badRequest(FILTER_TOO_LONG);
-            }
             filters.add(new PropertyFilter(key.textValue(), value.textValue()));
         }
         return filters;
+    }
+
+    /** SPEC §8, after check 10: {@code Invalid filter at /config/filter…: <reason>}. */
+    private static Filter filter(JsonNode node) {
+        return Filter.compile(node, "/config/filter");
+    }
+
+    /** The limits beyond the spec, after all of its checks, in the order documented in docs/api.md. */
+    private static void withinLimits(Optional<String> destination, Optional<List<PropertyFilter>> filters) {
+        if (destination.isPresent() && destination.get().length() > MAX_DESTINATION_LENGTH) {
+            throw ApiException.badRequest(DESTINATION_TOO_LONG);
+        }
+        if (filters.isPresent() && filters.get().size() > MAX_FILTERS) {
+            throw ApiException.badRequest(TOO_MANY_FILTERS);
+        }
+        for (PropertyFilter filter : filters.orElse(List.of())) {
+            if (filter.key().length() > MAX_FILTER_KEY_LENGTH || filter.value().length() > MAX_FILTER_VALUE_LENGTH) {
+                throw ApiException.badRequest(FILTER_TOO_LONG);
+            }
+        }
     }
 
     /** Top-level {@code includeData} wins over {@code config.includeData}; only the one used is checked. */

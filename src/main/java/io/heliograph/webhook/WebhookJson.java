@@ -2,8 +2,8 @@ package io.heliograph.webhook;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.heliograph.http.IsoTime;
-import io.heliograph.http.Json;
+import io.heliograph.json.IsoTime;
+import io.heliograph.json.Json;
 import java.util.List;
 
 /** A webhook as the API shows it (Helicone's field names, plus Heliograph's signing secret). */
@@ -24,6 +24,7 @@ public final class WebhookJson {
         ArrayNode filters = config.putArray("propertyFilters");
         w.config().propertyFilters().forEach(f -> filters.addObject().put("key", f.key()).put("value", f.value()));
         config.put("includeData", w.config().includeData());
+        config.set("filter", w.config().filter() == null ? config.nullNode() : w.config().filter().toJson());
         node.put("includeData", w.config().includeData());
         node.put("hmac_key", w.hmacKey());
         node.put("signing_secret", w.signingSecret());

@@ -1,13 +1,13 @@
 package io.heliograph.webhook;
 
-import io.heliograph.delivery.DeliveryStore;
-import io.heliograph.http.ApiException;
+import io.heliograph.api.ApiException;
 import io.heliograph.store.TimeOrderedIds;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.BiConsumer;
 
 /** The webhook resource's behaviour: everything the routes do, with no HTTP in it. */
 public final class WebhookService {
@@ -18,17 +18,26 @@ public final class WebhookService {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final WebhookStore store;
+    private final BiConsumer<String, String> afterDelete;
     private final Clock clock;
 
-    public WebhookService(WebhookStore store, Clock clock) {
+    /** @param afterDelete told (org, webhook) once a webhook is deleted: its pending deliveries are to be cancelled */
+    public WebhookService(WebhookStore store, BiConsumer<String, String> afterDelete, Clock clock) {
         this.store = store;
+        this.afterDelete = afterDelete;
         this.clock = clock;
     }
 
     public Webhook create(String orgId, WebhookInput.NewWebhook input) {
         long now = clock.millis();
-        Webhook webhook = new Webhook(orgId, TimeOrderedIds.next(now).toString(), now, input.destination(),
-                Webhook.VERSION, true, null, input.config(), newHmacKey(), null, null);
+        Webhook webhook = Webhook.builder()
+                .orgId(orgId)
+                .id(TimeOrderedIds.next(now).toString())
+                .createdAt(now)
+                .destination(input.destination())
+                .config(input.config())
+                .hmacKey(newHmacKey())
+                .build();
         store.insert(webhook);
         return webhook;
     }
@@ -47,27 +56,30 @@ public final class WebhookService {
             config = patch.sampleRate().map(config::withSampleRate).orElse(config);
             config = patch.propertyFilters().map(config::withPropertyFilters).orElse(config);
             config = patch.includeData().map(config::withIncludeData).orElse(config);
-            boolean enabled = patch.enabled().orElse(w.enabled());
-            // Re-enabling clears the reason Heliograph disabled it; disabling by hand gives none.
-            String reason = enabled ? null : w.disabledReason();
-            return new Webhook(w.orgId(), w.id(), w.createdAt(), patch.destination().orElse(w.destination()), w.version(),
-                    enabled, reason, config, w.hmacKey(), w.previousHmacKey(), w.previousKeyExpiresAt());
+            if (patch.filter().isPresent()) {
+                config = config.withFilter(patch.filter().get().orElse(null));
+            }
+            Webhook changed = w.withConfig(config);
+            changed = patch.destination().map(changed::withDestination).orElse(changed);
+            return patch.enabled().map(changed::withEnabled).orElse(changed);
         }).orElseThrow(WebhookService::notFound);
     }
 
-    /** Deletes the webhook and, in the same transaction, cancels its pending deliveries. */
+    /**
+     * Deletes the webhook: from this moment none of its deliveries is sent; its pending ones are then
+     * cancelled in the background, in bounded batches.
+     */
     public void delete(String orgId, String id) {
-        if (!store.delete(orgId, id, h -> DeliveryStore.cancelPending(h, orgId, id, clock.millis()))) {
+        if (!store.delete(orgId, id)) {
             throw notFound();
         }
+        afterDelete.accept(orgId, id);
     }
 
-    /** A new key signs from now on; the current one keeps signing beside it for 24 hours. */
+    /** A new key signs from now on; the replaced one keeps signing beside it for 24 hours (see {@link Webhook#rotated}). */
     public Webhook rotateSecret(String orgId, String id) {
         long now = clock.millis();
-        return store.update(orgId, id, w -> new Webhook(w.orgId(), w.id(), w.createdAt(), w.destination(), w.version(),
-                        w.enabled(), w.disabledReason(), w.config(), newHmacKey(), w.hmacKey(),
-                        now + PREVIOUS_KEY_VALIDITY.toMillis()))
+        return store.update(orgId, id, w -> w.rotated(newHmacKey(), now, PREVIOUS_KEY_VALIDITY))
                 .orElseThrow(WebhookService::notFound);
     }
 

@@ -3,7 +3,7 @@ package io.heliograph.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heliograph.ingest.RequestLog;
-import io.heliograph.ingest.Usage;
+import io.heliograph.ingest.llm.Usage;
 import io.heliograph.webhook.PropertyFilter;
 import io.heliograph.webhook.Webhook;
 import io.heliograph.webhook.WebhookConfig;
@@ -17,13 +17,31 @@ class MatchingTest {
     private static final String WEBHOOK_ID = "7f0e9a52-6b1c-4c8e-9d0a-3c2b1a0f9e8d";
 
     private static Webhook webhook(double rate, PropertyFilter... filters) {
-        return new Webhook("org", WEBHOOK_ID, 0, "https://hooks.example.com", Webhook.VERSION, true, null,
-                new WebhookConfig(rate, List.of(filters), true), "k".repeat(64), null, null);
+        return Webhook.builder()
+                .orgId("org")
+                .id(WEBHOOK_ID)
+                .destination("https://hooks.example.com")
+                .config(new WebhookConfig(rate, List.of(filters), true))
+                .hmacKey("k".repeat(64))
+                .build();
     }
 
     private static RequestLog log(String id, String model, String userId, String provider, Map<String, String> properties) {
-        return new RequestLog("org", id, provider, model, userId, 200, 0, 1, null, properties, null, "{}", "{}", null,
-                false, Usage.NONE, null, io.heliograph.ingest.Outcome.COMPLETED);
+        return RequestLog.builder()
+                .orgId("org")
+                .id(id)
+                .provider(provider)
+                .model(model)
+                .userId(userId)
+                .status(200)
+                .startedAt(0)
+                .endedAt(1)
+                .properties(properties)
+                .requestBody("{}")
+                .responseBody("{}")
+                .usage(Usage.NONE)
+                .outcome(io.heliograph.ingest.Outcome.COMPLETED)
+                .build();
     }
 
     private static RequestLog log(Map<String, String> properties) {
@@ -93,8 +111,7 @@ class MatchingTest {
     @Test
     void aDisabledWebhookMatchesNothing() {
         Webhook w = webhook(100);
-        Webhook disabled = new Webhook(w.orgId(), w.id(), w.createdAt(), w.destination(), w.version(), false, null,
-                w.config(), w.hmacKey(), null, null);
+        Webhook disabled = w.withEnabled(false);
         assertThat(Matching.matches(w, log(Map.of()))).isTrue();
         assertThat(Matching.matches(disabled, log(Map.of()))).isFalse();
     }

@@ -11,7 +11,7 @@ class SignaturesTest {
 
     @Test
     void heliconeSignatureIsLowercaseHexHmacOfTheBody() {
-        // The first case of shared/vectors/js-json.json: same key, same bytes, same HMAC.
+        // The first case of the contract vectors (src/test/resources/vectors/js-json.json): same key, same bytes, same HMAC.
         String key = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
         assertThat(Signatures.helicone("{\"b\":1,\"a\":2}".getBytes(StandardCharsets.UTF_8), key))
                 .isEqualTo("5a888c94c61805f7302b21e9882b8cbc94b25aac9f6baa71bd2505f7b19d5d98");

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.heliograph.delivery.JsJson;
 import io.heliograph.delivery.Matching;
+import io.heliograph.json.JsJson;
 import io.heliograph.support.Api;
 import io.heliograph.support.Receiver;
 import io.heliograph.support.StoreKind;
+import io.heliograph.support.TestJson;
 import io.heliograph.support.TestServer;
 import io.heliograph.support.Webhooks;
 import java.net.URI;
@@ -36,7 +36,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 @ParameterizedClass(name = "{0}")
 @EnumSource(StoreKind.class)
 class DeliveryTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Parameter
     StoreKind store;
@@ -66,11 +65,7 @@ class DeliveryTest {
     }
 
     private static JsonNode body(Receiver.Received r) {
-        try {
-            return JSON.readTree(r.body());
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+        return TestJson.parse(r.body());
     }
 
     @Test
@@ -166,7 +161,7 @@ class DeliveryTest {
             HttpResponse<String> bodies = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(link)).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(bodies.statusCode()).isEqualTo(200);
-            JsonNode data = JSON.readTree(bodies.body()).get("data");
+            JsonNode data = TestJson.parse(bodies.body()).get("data");
             assertThat(data.get("request").get("messages").get(0).get("content").asText()).isEqualTo(big);
             HttpResponse<String> forged = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create(link.replaceAll("signature=[0-9a-f]{4}", "signature=0000"))).build(), HttpResponse.BodyHandlers.ofString());
@@ -271,10 +266,10 @@ class DeliveryTest {
             log(api, "gpt-4o", "prod");
             await().atMost(Duration.ofSeconds(10)).until(() -> receiver.received().size() == 3);
             assertThat(api.delete(path).status()).isEqualTo(200);
-            long cancelled = server.heliograph().database().jdbi().withHandle(h -> h.createQuery(
+            // Cancelled in the background, in batches; nothing is sent meanwhile.
+            await().atMost(Duration.ofSeconds(10)).until(() -> server.heliograph().database().jdbi().withHandle(h -> h.createQuery(
                     "SELECT COUNT(*) FROM deliveries WHERE webhook_id = :id AND status = 'cancelled'").bind("id", webhookId)
-                    .mapTo(Long.class).one());
-            assertThat(cancelled).isEqualTo(1);
+                    .mapTo(Long.class).one()) == 1);
             await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> receiver.received().size() == 3);
         }
     }
@@ -408,6 +403,164 @@ class DeliveryTest {
                     .contains("heliograph_deliveries_oldest_pending_age_seconds")
                     .contains("jvm_memory_used_bytes{area=\"heap\"").contains("process_cpu_usage")
                     .doesNotContain(webhookId).doesNotContain("127.0.0.1");
+        }
+    }
+
+    @Test
+    void statsCountAndRankExactlyFromTheStoresAggregates() {
+        Api api = freshOrg();
+        try (Receiver receiver = new Receiver()) {
+            String webhookId = Webhooks.create(api, receiver.url(), "{}", true).get("id").asText();
+            long now = System.currentTimeMillis();
+            // 100 attempts with latencies 1..100 ms (every tenth a 500), half within the hour, plus old ones outside the day.
+            server.heliograph().database().jdbi().useTransaction(h -> {
+                String org = h.createQuery("SELECT org_id FROM webhooks WHERE id = :id").bind("id", webhookId).mapTo(String.class).one();
+                var batch = h.prepareBatch("""
+                        INSERT INTO delivery_attempts (delivery_id, attempt, org_id, webhook_id, attempted_at, status_code, latency_ms)
+                        VALUES (:d, 1, :org, :webhook, :at, :code, :latency)""");
+                for (int i = 1; i <= 100; i++) {
+                    long at = i % 2 == 0 ? now - 60_000 : now - 3 * 3600_000L;
+                    batch.bind("d", "msg_stats" + i).bind("org", org).bind("webhook", webhookId).bind("at", at)
+                            .bind("code", i % 10 == 0 ? 500 : 200).bind("latency", i).add();
+                }
+                batch.bind("d", "msg_stats_old").bind("org", org).bind("webhook", webhookId).bind("at", now - 2 * 86_400_000L)
+                        .bind("code", 200).bind("latency", 99_999).add();
+                batch.execute();
+            });
+            JsonNode stats = api.get("/v1/webhooks/" + webhookId + "/stats").data();
+            JsonNode day = stats.get("last_day");
+            assertThat(day.get("attempts").asInt()).isEqualTo(100);
+            assertThat(day.get("successes").asInt()).isEqualTo(90);
+            assertThat(day.get("failures").asInt()).isEqualTo(10);
+            assertThat(day.get("p50_latency_ms").asInt()).isEqualTo(50);
+            assertThat(day.get("p99_latency_ms").asInt()).isEqualTo(99);
+            JsonNode hour = stats.get("last_hour");
+            assertThat(hour.get("attempts").asInt()).isEqualTo(50); // the even latencies
+            assertThat(hour.get("successes").asInt()).isEqualTo(40);
+            assertThat(hour.get("p50_latency_ms").asInt()).isEqualTo(50);
+            assertThat(hour.get("p99_latency_ms").asInt()).isEqualTo(100);
+        }
+    }
+
+    @Test
+    void everyKeyRotatedWithinADayKeepsSigningUpToFive() {
+        Api api = freshOrg();
+        try (Receiver receiver = new Receiver()) {
+            JsonNode created = Webhooks.create(api, receiver.url(), "{}", true);
+            String path = "/v1/webhooks/" + created.get("id").asText();
+            List<String> secrets = new ArrayList<>(List.of(created.get("signing_secret").asText()));
+            for (int i = 0; i < 2; i++) {
+                secrets.add(0, api.post(path + "/rotate-secret", null).data().get("signing_secret").asText());
+            }
+            log(api, "gpt-4o", "prod");
+            await().atMost(Duration.ofSeconds(10)).until(() -> receiver.received().size() == 1);
+            Receiver.Received r = receiver.received().get(0);
+            List<String> expected = secrets.stream().map(secret -> Webhooks.standardSignature(secret, r.header("webhook-id"),
+                    r.header("webhook-timestamp"), r.body())).toList();
+            assertThat(r.header("webhook-signature").split(" ")).as("two rotations: the current key and both replaced ones")
+                    .containsExactlyElementsOf(expected);
+
+            for (int i = 0; i < 4; i++) {
+                secrets.add(0, api.post(path + "/rotate-secret", null).data().get("signing_secret").asText());
+            }
+            log(api, "gpt-4o", "prod");
+            await().atMost(Duration.ofSeconds(10)).until(() -> receiver.received().size() == 2);
+            Receiver.Received six = receiver.received().get(1);
+            List<String> newestFive = secrets.subList(0, 5).stream().map(secret -> Webhooks.standardSignature(secret,
+                    six.header("webhook-id"), six.header("webhook-timestamp"), six.body())).toList();
+            assertThat(six.header("webhook-signature").split(" ")).as("six rotations: the five newest keys")
+                    .containsExactlyElementsOf(newestFive);
+        }
+    }
+
+    @Test
+    void enablingAWebhookAgainOrPointingItElsewhereStartsItsFailingClockAfresh() {
+        Api first = freshOrg();
+        try (Receiver receiver = new Receiver().answering(r -> Receiver.status(500)); Receiver other = new Receiver()) {
+            String webhookId = Webhooks.create(first, receiver.url(), "{}", true).get("id").asText();
+            String path = "/v1/webhooks/" + webhookId;
+            log(first, "gpt-4o", "prod");
+            await().atMost(Duration.ofSeconds(10)).until(() -> failingSince(webhookId) != null);
+            // It has been failing for six days (a restart stands for the days that passed): the next failure disables it.
+            setFailingSince(webhookId, System.currentTimeMillis() - Duration.ofDays(6).toMillis());
+            server.restart();
+            Api api = new Api(server.baseUrl(), first.apiKey());
+            log(api, "gpt-4o", "prod");
+            await().atMost(Duration.ofSeconds(10)).until(() -> !api.get(path).data().get("enabled").asBoolean());
+            assertThat(api.get(path).data().get("disabled_reason").asText()).isEqualTo("No successful delivery for 5 days");
+
+            // Its owner enables it again: a failure now starts a new five days instead of disabling it at once.
+            assertThat(api.patch(path, "{\"enabled\":true}").status()).isEqualTo(200);
+            int before = receiver.received().size();
+            log(api, "gpt-4o", "prod");
+            await().atMost(Duration.ofSeconds(10)).until(() -> receiver.received().size() > before);
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> api.get(path).data().get("enabled").asBoolean());
+            assertThat(failingSince(webhookId)).isGreaterThan(System.currentTimeMillis() - 60_000);
+
+            // The same for a new destination: the old one's failures are not the new one's.
+            setFailingSince(webhookId, System.currentTimeMillis() - Duration.ofDays(6).toMillis());
+            assertThat(api.patch(path, "{\"destination\":\"" + other.url() + "\"}").status()).isEqualTo(200);
+            assertThat(failingSince(webhookId)).isNull();
+        }
+    }
+
+    private static Long failingSince(String webhookId) {
+        return server.heliograph().database().jdbi().withHandle(h -> h.createQuery("SELECT failing_since FROM webhooks WHERE id = :id")
+                .bind("id", webhookId).mapTo(Long.class).findOne().orElse(null));
+    }
+
+    private static void setFailingSince(String webhookId, long at) {
+        server.heliograph().database().jdbi().useHandle(h -> h.createUpdate("UPDATE webhooks SET failing_since = :at WHERE id = :id")
+                .bind("at", at).bind("id", webhookId).execute());
+    }
+
+    @Test
+    void aHostTheHttpClientCannotUseIsRefusedAtCreationAndAStoredOneFailsEachAttemptWithItsReason() {
+        Api api = freshOrg();
+        for (String bad : List.of("https://a_b.example.com/hook", "https://-a.example.com/", "https://a-.example.com/",
+                "https://example.1com/")) {
+            Api.Response r = api.post("/v1/webhooks", "{\"destination\":\"" + bad + "\",\"config\":{}}");
+            assertThat(r.status()).as(bad).isEqualTo(400);
+            assertThat(r.error()).as(bad).isEqualTo("Invalid destination URL");
+        }
+        try (Receiver receiver = new Receiver()) {
+            // A webhook stored before that rule existed.
+            String webhookId = Webhooks.create(api, receiver.url(), "{}", true).get("id").asText();
+            server.heliograph().database().jdbi().useHandle(h -> h.createUpdate("UPDATE webhooks SET destination = :d WHERE id = :id")
+                    .bind("d", "http://a_b.example.com/hook").bind("id", webhookId).execute());
+            server.restart(); // forget any copy of the webhook read before the change
+            Api restarted = new Api(server.baseUrl(), api.apiKey());
+
+            Api.Response test = restarted.post("/v1/webhooks/" + webhookId + "/test", null);
+            assertThat(test.status()).isEqualTo(200);
+            assertThat(test.data().get("success").asBoolean()).isFalse();
+            assertThat(test.data().get("message").asText()).isNotBlank();
+
+            log(restarted, "gpt-4o", "prod");
+            // Every attempt is recorded with its reason and the schedule runs to its end: nothing waits for ever.
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                JsonNode items = restarted.get("/v1/webhooks/" + webhookId + "/deliveries").data().get("items");
+                return items.size() == 1 && items.get(0).get("status").asText().equals("failed");
+            });
+            JsonNode delivery = restarted.get("/v1/webhooks/" + webhookId + "/deliveries").data().get("items").get(0);
+            assertThat(delivery.get("attempts_count").asInt()).isEqualTo(4);
+            for (JsonNode attempt : delivery.get("attempts")) {
+                assertThat(attempt.get("error").asText()).isNotBlank();
+                assertThat(attempt.get("status_code").isNull()).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void anInternationalisedHostIsAcceptedAndSentInPunycode() {
+        Api api = freshOrg();
+        try (Receiver receiver = new Receiver()) {
+            String port = receiver.url().replaceAll(".*:(\\d+)/.*", "$1");
+            JsonNode webhook = Webhooks.create(api, "http://bücher.heliograph-test.example:" + port + "/hook", "{}", true);
+            assertThat(webhook.get("destination").asText()).isEqualTo("http://bücher.heliograph-test.example:" + port + "/hook");
+            log(api, "gpt-4o", "prod");
+            await().atMost(Duration.ofSeconds(10)).until(() -> receiver.received().size() == 1);
+            assertThat(receiver.received().get(0).header("host")).isEqualTo("xn--bcher-kva.heliograph-test.example:" + port);
         }
     }
 }

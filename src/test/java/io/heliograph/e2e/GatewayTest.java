@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.heliograph.support.Api;
 import io.heliograph.support.FakeUpstream;
 import io.heliograph.support.Receiver;
 import io.heliograph.support.StoreKind;
+import io.heliograph.support.TestJson;
 import io.heliograph.support.TestServer;
 import io.heliograph.support.Webhooks;
 import java.io.ByteArrayOutputStream;
@@ -41,7 +41,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 @ParameterizedClass(name = "{0}")
 @EnumSource(StoreKind.class)
 class GatewayTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String OPENAI_KEY = "sk-proj-secret-upstream-key-4f2a9c";
     private static final Duration GATEWAY_TIMEOUT = Duration.ofSeconds(2);
     private static final String CHAT_REQUEST = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"Say hi\"}],"
@@ -134,7 +133,7 @@ class GatewayTest {
         String hmac = api.get("/v1/webhooks").data().get(0).get("hmac_key").asText();
         assertThat(r.header("X-Helicone-Signature")).isEqualTo(Webhooks.heliconeSignature(r.body(), hmac));
         assertThat(r.text()).doesNotContain(OPENAI_KEY);
-        return JSON.readTree(r.body());
+        return TestJson.parse(r.body());
     }
 
     @Test
@@ -264,7 +263,7 @@ class GatewayTest {
         assertThat(stream.body()).isEqualTo(gzStream);
 
         JsonNode jsonLog = logOf(json.headers().firstValue("Helicone-Id").orElseThrow());
-        assertThat(jsonLog.get("response").toString()).isEqualTo(JSON.readTree(CHAT_RESPONSE).toString());
+        assertThat(jsonLog.get("response").toString()).isEqualTo(TestJson.parse(CHAT_RESPONSE).toString());
         assertThat(jsonLog.get("metadata").get("totalTokens").asLong()).isEqualTo(30);
         JsonNode streamLog = logOf(stream.headers().firstValue("Helicone-Id").orElseThrow());
         assertThat(streamLog.get("streamed").asBoolean()).isTrue();

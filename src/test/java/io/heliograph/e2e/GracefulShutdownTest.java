@@ -42,4 +42,31 @@ class GracefulShutdownTest {
             assertThat(row.get("leased_by")).isNull();
         }
     }
+
+    /**
+     * Once shutdown has begun, a request that still reaches a route is told to come back (503 with
+     * Retry-After, and /readyz 503 so load balancers move away) rather than answered 500 by a part
+     * that is already closing. Helidon itself refuses new connections and closes idle ones.
+     */
+    @ParameterizedTest
+    @EnumSource(StoreKind.class)
+    void aRequestDuringShutdownIsAnswered503WithRetryAfter(StoreKind store) {
+        try (TestServer server = TestServer.start(store)) {
+            Api api = server.api();
+            assertThat(api.get("/v1/webhooks").status()).isEqualTo(200);
+
+            server.heliograph().stopAccepting(); // the first step of close(), which SIGTERM runs
+
+            for (Api.Response r : new Api.Response[] {api.get("/v1/webhooks"),
+                    api.post("/v1/request/log", Webhooks.log(UUID.randomUUID().toString(), "gpt-4o", "prod")),
+                    api.get("/readyz")}) {
+                assertThat(r.status()).as(r.body()).isEqualTo(503);
+                assertThat(r.header("Retry-After")).isEqualTo("1");
+            }
+            Api.Response log = api.post("/v1/request/log", Webhooks.log(UUID.randomUUID().toString(), "gpt-4o", "prod"));
+            assertThat(log.body()).isEqualTo("{\"data\":null,\"error\":\"The server is shutting down; retry shortly\"}");
+            assertThat(log.header("Connection")).isEqualTo("close");
+            assertThat(api.get("/healthz").status()).as("still alive while it drains").isEqualTo(200);
+        }
+    }
 }

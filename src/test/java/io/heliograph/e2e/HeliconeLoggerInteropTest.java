@@ -3,10 +3,10 @@ package io.heliograph.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.heliograph.support.Api;
 import io.heliograph.support.NodeProject;
 import io.heliograph.support.StoreKind;
+import io.heliograph.support.TestJson;
 import io.heliograph.support.TestServer;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,7 +27,7 @@ class HeliconeLoggerInteropTest {
             NodeProject.Result run = logger.node("log.mjs",
                     Map.of("HELIOGRAPH_URL", server.baseUrl(), "HELIOGRAPH_KEY", TestServer.BOOTSTRAP_KEY));
             assertThat(run.exit()).as(run.out() + run.err()).isZero();
-            JsonNode ids = new ObjectMapper().readTree(run.out().lines().reduce((a, b) -> b).orElseThrow());
+            JsonNode ids = TestJson.parse(run.out().lines().reduce((a, b) -> b).orElseThrow());
             Api api = server.api();
 
             JsonNode plain = api.get("/v1/request/" + ids.get("plainId").asText()).data();

@@ -37,6 +37,24 @@ class LauncherIT {
         assertThat(out).contains("serve").contains("keys");
     }
 
+    /**
+     * When the jar is stale the launcher builds it, and nothing of that build reaches the terminal as
+     * escape codes (Maven 3.8's console library writes colour resets even with -B).
+     */
+    @Test
+    void aBuildByTheLauncherPrintsNoTerminalEscapes() throws Exception {
+        Path jar = Path.of("target/heliograph.jar");
+        assertThat(jar).exists();
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(0)); // older than the sources
+        Process version = new ProcessBuilder("./heliograph", "--version").redirectErrorStream(true).start();
+        byte[] out = version.getInputStream().readAllBytes();
+        assertThat(version.waitFor(600, TimeUnit.SECONDS)).isTrue();
+        String text = new String(out, StandardCharsets.UTF_8);
+        assertThat(version.exitValue()).as(text).isZero();
+        assertThat(text).contains("building target/heliograph.jar").doesNotContain("\u001b");
+        assertThat(Files.getLastModifiedTime(jar).toMillis()).as("rebuilt").isGreaterThan(0);
+    }
+
     @Test
     void serveStartsPrintsAKeyAnswersAndStopsOnSigterm() throws Exception {
         Started first = serve();

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.heliograph.support.Api;
 import io.heliograph.support.FakeUpstream;
 import io.heliograph.support.NodeProject;
 import io.heliograph.support.Receiver;
 import io.heliograph.support.StoreKind;
+import io.heliograph.support.TestJson;
 import io.heliograph.support.TestServer;
 import io.heliograph.support.Webhooks;
 import java.time.Duration;
@@ -41,7 +41,7 @@ class OpenAiSdkInteropTest {
             NodeProject.Result run = sdk.node("gateway.mjs", Map.of("HELIOGRAPH_URL", server.baseUrl(),
                     "HELIOGRAPH_KEY", TestServer.BOOTSTRAP_KEY, "OPENAI_API_KEY", OPENAI_KEY));
             assertThat(run.exit()).as(run.out() + run.err()).isZero();
-            JsonNode seen = new ObjectMapper().readTree(run.out().lines().reduce((a, b) -> b).orElseThrow());
+            JsonNode seen = TestJson.parse(run.out().lines().reduce((a, b) -> b).orElseThrow());
 
             assertThat(seen.get("plainContent").asText()).isEqualTo("Hi!");
             assertThat(seen.get("plainUsage").get("total_tokens").asInt()).isEqualTo(30);

@@ -20,7 +20,7 @@ class RetentionTest {
     @ParameterizedTest
     @EnumSource(StoreKind.class)
     void aSweepRemovesWhatIsOlderThanTheRetentionAndNothingElse(StoreKind store) throws Exception {
-        try (TestServer server = TestServer.builder(store).loopbackReceivers().retention(Duration.ofSeconds(2)).start();
+        try (TestServer server = TestServer.builder(store).loopbackReceivers().retrySchedule("500ms").retention(Duration.ofSeconds(2)).start();
                 Receiver receiver = new Receiver()) {
             Api api = server.api();
             String webhookId = Webhooks.create(api, receiver.url(), "{}", true).get("id").asText();
@@ -43,6 +43,51 @@ class RetentionTest {
             assertThat(items.get(0).toString()).contains(young);
             assertThat(api.get("/v1/webhooks/" + webhookId).status()).as("webhooks are not subject to retention").isEqualTo(200);
             assertThat(server.heliograph().retention().sweep()).isEqualTo(new Retention.Swept(0, 0));
+        }
+    }
+
+    /**
+     * A delivery that has not ended — waiting on a disabled webhook, or for its next retry — is never
+     * removed, nor the log it needs; the ended ones around it go, with their attempts, leaving no orphan.
+     */
+    @ParameterizedTest
+    @EnumSource(StoreKind.class)
+    void deliveriesThatHaveNotEndedAndTheirLogsOutliveTheRetention(StoreKind store) throws Exception {
+        try (TestServer server = TestServer.builder(store).loopbackReceivers().retrySchedule("500ms").retention(Duration.ofSeconds(2)).start();
+                Receiver healthy = new Receiver(); Receiver down = new Receiver().answering(r -> Receiver.status(500))) {
+            server.heliograph().retention().stopSchedule();
+            Api api = server.api();
+            String done = Webhooks.create(api, healthy.url(), "{}", true).get("id").asText();
+            String waiting = Webhooks.create(api, down.url(), "{}", true).get("id").asText();
+            String logId = UUID.randomUUID().toString();
+            assertThat(api.post("/v1/request/log", Webhooks.log(logId, "gpt-4o", "prod")).status()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(10)).until(() -> healthy.received().size() == 1 && down.received().size() == 1);
+            // The failing webhook is disabled before its retry: its delivery waits, pending, as long as it takes.
+            assertThat(api.patch("/v1/webhooks/" + waiting, "{\"enabled\":false}").status()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(10)).until(() -> api.get("/v1/webhooks/" + done + "/deliveries").data()
+                    .get("items").get(0).get("status").asText().equals("delivered"));
+            Thread.sleep(2_100);
+
+            Retention.Swept swept = server.heliograph().retention().sweep();
+
+            assertThat(swept.deliveries()).as("the delivered one").isEqualTo(1);
+            assertThat(swept.logs()).as("the log the pending delivery needs stays").isZero();
+            assertThat(api.get("/v1/request/" + logId).status()).isEqualTo(200);
+            var pending = api.get("/v1/webhooks/" + waiting + "/deliveries").data().get("items");
+            assertThat(pending).hasSize(1);
+            assertThat(pending.get(0).get("status").asText()).isEqualTo("pending");
+            long orphans = server.heliograph().database().jdbi().withHandle(h -> h.createQuery("""
+                    SELECT COUNT(*) FROM delivery_attempts a
+                    WHERE NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.id = a.delivery_id)""").mapTo(Long.class).one());
+            assertThat(orphans).as("attempt rows without their delivery").isZero();
+
+            // Enabled again, it is delivered, and the next sweep may take both.
+            down.answering(r -> Receiver.status(200));
+            assertThat(api.patch("/v1/webhooks/" + waiting, "{\"enabled\":true}").status()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(10)).until(() -> down.received().size() == 2);
+            await().atMost(Duration.ofSeconds(10)).until(() -> api.get("/v1/webhooks/" + waiting + "/deliveries").data()
+                    .get("items").get(0).get("status").asText().equals("delivered"));
+            assertThat(server.heliograph().retention().sweep()).isEqualTo(new Retention.Swept(1, 1));
         }
     }
 }

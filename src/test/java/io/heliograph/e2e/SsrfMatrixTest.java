@@ -1,21 +1,21 @@
 package io.heliograph.e2e;
 
-import static io.heliograph.delivery.DestinationGuard.HTTPS_REQUIRED;
-import static io.heliograph.delivery.DestinationGuard.INVALID_URL;
-import static io.heliograph.delivery.DestinationGuard.PRIVATE_REFUSED;
+import static io.heliograph.destination.DestinationGuard.HTTPS_REQUIRED;
+import static io.heliograph.destination.DestinationGuard.INVALID_URL;
+import static io.heliograph.destination.DestinationGuard.PRIVATE_REFUSED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.heliograph.delivery.Destination;
-import io.heliograph.delivery.DestinationGuard;
+import io.heliograph.destination.Destination;
+import io.heliograph.destination.DestinationGuard;
 import io.heliograph.support.Api;
 import io.heliograph.support.ConnectionTrap;
 import io.heliograph.support.FakeResolver;
 import io.heliograph.support.Receiver;
 import io.heliograph.support.StoreKind;
+import io.heliograph.support.TestJson;
 import io.heliograph.support.TestServer;
 import io.heliograph.support.Webhooks;
 import java.time.Duration;
@@ -49,7 +49,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 @ParameterizedClass(name = "{0}")
 @EnumSource(StoreKind.class)
 class SsrfMatrixTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** TEST-NET-3 (documentation only): what a rebinding name answers while its webhook is created. Never sent to. */
     private static final String PUBLIC_ANSWER = "203.0.113.10";
@@ -391,13 +390,13 @@ class SsrfMatrixTest {
     // Talking to the server
 
     private static Api.Response create(Api api, String destination) {
-        ObjectNode body = JSON.createObjectNode().put("destination", destination);
+        ObjectNode body = TestJson.object().put("destination", destination);
         body.putObject("config");
         return api.post("/v1/webhooks", body.toString());
     }
 
     private static Api.Response patchDestination(Api api, String webhookId, String destination) {
-        return api.patch("/v1/webhooks/" + webhookId, JSON.createObjectNode().put("destination", destination).toString());
+        return api.patch("/v1/webhooks/" + webhookId, TestJson.object().put("destination", destination).toString());
     }
 
     private static String createdId(Api api, String destination) {

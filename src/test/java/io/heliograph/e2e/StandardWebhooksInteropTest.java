@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.heliograph.support.Api;
 import io.heliograph.support.NodeProject;
 import io.heliograph.support.Receiver;
 import io.heliograph.support.StoreKind;
+import io.heliograph.support.TestJson;
 import io.heliograph.support.TestServer;
 import io.heliograph.support.Webhooks;
 import java.nio.file.Files;
@@ -27,7 +27,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  * rotated key adds a second signature.
  */
 class StandardWebhooksInteropTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @ParameterizedTest
     @EnumSource(StoreKind.class)
@@ -43,7 +42,7 @@ class StandardWebhooksInteropTest {
             api.post("/v1/request/log", Webhooks.log(UUID.randomUUID().toString(), "gpt-4o-mini", "prod"));
             await().atMost(Duration.ofSeconds(10)).until(() -> receiver.received().size() == 2);
 
-            ArrayNode captured = JSON.createArrayNode();
+            ArrayNode captured = TestJson.MAPPER.createArrayNode();
             String[] secrets = {webhook.get("signing_secret").asText(), rotated.get("signing_secret").asText(),
                     webhook.get("signing_secret").asText()};
             Receiver.Received[] deliveries = {receiver.received().get(0), receiver.received().get(1), receiver.received().get(1)};
@@ -62,7 +61,7 @@ class StandardWebhooksInteropTest {
             NodeProject.Result run = verifiers.node(Map.of(), "verify.mjs", file.toString());
             Files.deleteIfExists(file);
             assertThat(run.exit()).as(run.out() + run.err()).isZero();
-            JsonNode results = JSON.readTree(run.out().strip());
+            JsonNode results = TestJson.parse(run.out().strip());
             assertThat(results).hasSize(3);
             for (JsonNode r : results) {
                 assertThat(r.get("standardwebhooks").asText()).isEqualTo("ok");

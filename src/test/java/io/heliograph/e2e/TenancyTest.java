@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.heliograph.support.Api;
 import io.heliograph.support.FakeUpstream;
 import io.heliograph.support.Receiver;
 import io.heliograph.support.StoreKind;
+import io.heliograph.support.TestJson;
 import io.heliograph.support.TestServer;
 import io.heliograph.support.Webhooks;
 import java.io.IOException;
@@ -56,7 +56,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 @ParameterizedClass(name = "{0}")
 @EnumSource(StoreKind.class)
 class TenancyTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String CHAT_RESPONSE = "{\"id\":\"chatcmpl-t\",\"object\":\"chat.completion\",\"model\":\"gpt-4o\","
             + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"ok\"},\"finish_reason\":\"stop\"}],"
@@ -461,12 +460,7 @@ class TenancyTest {
     private static Api.Response log(LogRoute route, Org org, String requestId, long startMillis) {
         Map<String, String> heliconeHeaders = Map.of("Helicone-Request-Id", requestId, "Helicone-User-Id", org.user(),
                 "Helicone-Property-Environment", org.environment());
-        String meta;
-        try {
-            meta = JSON.writeValueAsString(heliconeHeaders);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        String meta = TestJson.tree(heliconeHeaders).toString();
         return switch (route) {
             case PLAIN -> org.api().post("/v1/request/log", """
                     {"request_id":"%s","model":"%s","user_id":"%s","properties":{"Environment":"%s"},
@@ -517,7 +511,7 @@ class TenancyTest {
     private static JsonNode payloadFor(Receiver receiver, String requestId) {
         for (Receiver.Received r : receiver.received()) {
             try {
-                JsonNode payload = JSON.readTree(r.body());
+                JsonNode payload = TestJson.MAPPER.readTree(r.body());
                 if (requestId.equals(payload.path("request_id").asText())) {
                     return payload;
                 }

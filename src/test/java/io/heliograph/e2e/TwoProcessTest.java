@@ -3,11 +3,11 @@ package io.heliograph.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.heliograph.support.Api;
 import io.heliograph.support.Receiver;
 import io.heliograph.support.ServerProcess;
 import io.heliograph.support.StoreKind;
+import io.heliograph.support.TestJson;
 import io.heliograph.support.TestServer;
 import io.heliograph.support.Webhooks;
 import java.time.Duration;
@@ -25,7 +25,6 @@ import org.junit.jupiter.api.Test;
  */
 class TwoProcessTest {
     private static final int LOGS = 1500;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void everyDeliveryIsSentOnceByOneOfTwoProcesses() throws Exception {
@@ -34,11 +33,7 @@ class TwoProcessTest {
             Set<String> requestIds = ConcurrentHashMap.newKeySet();
             receiver.answering(r -> {
                 byDeliveryId.merge(r.header("webhook-id"), 1, Integer::sum);
-                try {
-                    requestIds.add(JSON.readTree(r.body()).get("request_id").asText());
-                } catch (Exception e) {
-                    throw new AssertionError(e);
-                }
+                requestIds.add(TestJson.parse(r.body()).get("request_id").asText());
                 return new MockResponse.Builder().code(200).headersDelay(2, TimeUnit.MILLISECONDS).build();
             });
             try (ServerProcess a = ServerProcess.start(store); ServerProcess b = ServerProcess.start(store)) {

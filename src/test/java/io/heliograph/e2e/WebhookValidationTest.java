@@ -166,4 +166,73 @@ class WebhookValidationTest {
                                 + "v".repeat(1025) + "\"}]}}").error())
                 .isEqualTo("Property filter keys must be at most 256 characters and values at most 1024");
     }
+
+    static final String DESTINATION_TOO_LONG = "Destination must be at most 2048 characters";
+    static final String TOO_MANY_FILTERS = "Property filters must have at most 50 entries";
+    static final String FILTER_TOO_LONG = "Property filter keys must be at most 256 characters and values at most 1024";
+    static final String ENABLED = "enabled must be a boolean";
+
+    private static final String LONG_URL = "https://hooks.example.com/" + "a".repeat(2100);
+
+    private static String filters(int count, String firstKey) {
+        StringBuilder json = new StringBuilder("[");
+        for (int i = 0; i < count; i++) {
+            json.append(i == 0 ? "" : ",").append("{\"key\":\"").append(i == 0 ? firstKey : "k" + i).append("\",\"value\":\"v\"}");
+        }
+        return json.append(']').toString();
+    }
+
+    /** Bodies that fail several checks at once: the spec's checks 1–10 come before the limits beyond it. */
+    static Stream<Arguments> severalFailures() {
+        String tooMany = filters(51, "k0");
+        String longKey = filters(1, "k".repeat(300));
+        String tooManyWithBadOne = tooMany.substring(0, tooMany.length() - 1) + ",{\"key\":\"x\"}]";
+        return Stream.of(
+                Arguments.of("{\"destination\":\"" + LONG_URL + "\",\"config\":{\"sampleRate\":200}}", SAMPLE_RATE),
+                Arguments.of("{\"destination\":\"" + LONG_URL + "\"}", CONFIG),
+                Arguments.of("{\"destination\":\"not a url " + "a".repeat(2100) + "\",\"config\":{}}", INVALID_URL),
+                Arguments.of("{\"destination\":\"https://127.0.0.1/" + "a".repeat(2100) + "\",\"config\":{}}", PRIVATE),
+                Arguments.of("{\"destination\":\"" + LONG_URL + "\",\"config\":{},\"includeData\":\"no\"}", INCLUDE_DATA),
+                Arguments.of("{\"destination\":\"https://hooks.example.com/x\",\"config\":{\"propertyFilters\":" + tooManyWithBadOne + "}}", FILTER_SHAPE),
+                Arguments.of("{\"destination\":\"https://hooks.example.com/x\",\"config\":{\"propertyFilters\":" + tooMany + "},\"includeData\":1}", INCLUDE_DATA),
+                Arguments.of("{\"destination\":\"https://hooks.example.com/x\",\"config\":{\"propertyFilters\":"
+                        + longKey.substring(0, longKey.length() - 1) + ",{\"key\":1,\"value\":\"v\"}]}}", FILTER_SHAPE),
+                Arguments.of("{\"destination\":\"https://hooks.example.com/x\",\"config\":{\"propertyFilters\":" + longKey + "},\"includeData\":[]}", INCLUDE_DATA),
+                // Beyond the spec: destination length, then the filters' count, then their lengths.
+                Arguments.of("{\"destination\":\"" + LONG_URL + "\",\"config\":{\"propertyFilters\":" + tooMany + "}}", DESTINATION_TOO_LONG),
+                Arguments.of("{\"destination\":\"https://hooks.example.com/x\",\"config\":{\"propertyFilters\":"
+                        + filters(51, "k".repeat(300)) + "}}", TOO_MANY_FILTERS),
+                Arguments.of("{\"destination\":\"https://hooks.example.com/x\",\"config\":{\"propertyFilters\":" + longKey + "}}", FILTER_TOO_LONG));
+    }
+
+    @ParameterizedTest
+    @MethodSource("severalFailures")
+    void createWithSeveralFailuresAnswersTheFirstInOrder(String body, String expectedError) {
+        Api.Response r = server.api().post("/v1/webhooks", body);
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.error()).isEqualTo(expectedError);
+    }
+
+    /** PATCH runs the same checks on what it is given; {@code enabled} comes after the spec's checks, before the limits. */
+    static Stream<Arguments> severalPatchFailures() {
+        return Stream.concat(severalFailures(), Stream.of(
+                Arguments.of("{\"destination\":\"" + LONG_URL + "\",\"enabled\":\"yes\"}", ENABLED),
+                Arguments.of("{\"enabled\":\"yes\",\"includeData\":\"yes\"}", INCLUDE_DATA),
+                Arguments.of("{\"enabled\":1,\"config\":{\"sampleRate\":-1}}", SAMPLE_RATE),
+                Arguments.of("{\"enabled\":1,\"config\":{\"propertyFilters\":" + filters(51, "k0") + "}}", ENABLED),
+                Arguments.of("{\"destination\":\"" + LONG_URL + "\",\"config\":{\"propertyFilters\":[{\"key\":\"a\"}]}}", FILTER_SHAPE),
+                Arguments.of("{\"destination\":\"" + LONG_URL + "\",\"config\":{\"sampleRate\":200}}", SAMPLE_RATE)))
+                // A PATCH without config is fine: drop the create cases that fail only for a missing config.
+                .filter(a -> a.get()[1] != CONFIG);
+    }
+
+    @ParameterizedTest
+    @MethodSource("severalPatchFailures")
+    void patchWithSeveralFailuresAnswersTheFirstInOrder(String body, String expectedError) {
+        String id = server.api().post("/v1/webhooks", "{\"destination\":\"https://hooks.example.com/x\",\"config\":{}}")
+                .data().get("id").asText();
+        Api.Response r = server.api().patch("/v1/webhooks/" + id, body);
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.error()).isEqualTo(expectedError);
+    }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.heliograph.support.Api;
 import io.heliograph.support.StoreKind;
+import io.heliograph.support.TestJson;
 import io.heliograph.support.TestServer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -65,7 +66,7 @@ class WebhooksApiTest {
         assertThat(w.get("version").asText()).isEqualTo("2024-10-22");
         assertThat(w.get("enabled").asBoolean()).isTrue();
         assertThat(w.get("disabled_reason").isNull()).isTrue();
-        assertThat(w.get("config").toString()).isEqualTo("{\"sampleRate\":100,\"propertyFilters\":[],\"includeData\":true}");
+        assertThat(w.get("config").toString()).isEqualTo("{\"sampleRate\":100,\"propertyFilters\":[],\"includeData\":true,\"filter\":null}");
         assertThat(w.get("includeData").asBoolean()).isTrue();
         String hmacKey = w.get("hmac_key").asText();
         assertThat(hmacKey).matches("[0-9a-f]{64}");
@@ -81,7 +82,7 @@ class WebhooksApiTest {
                  "includeData":false}""");
         assertThat(w.get("config").toString()).isEqualTo(
                 "{\"sampleRate\":12.5,\"propertyFilters\":[{\"key\":\"model\",\"value\":\"gpt-4\"},"
-                        + "{\"key\":\"environment\",\"value\":\"prod\"}],\"includeData\":false}");
+                        + "{\"key\":\"environment\",\"value\":\"prod\"}],\"includeData\":false,\"filter\":null}");
         assertThat(w.get("includeData").asBoolean()).isFalse();
     }
 
@@ -98,7 +99,7 @@ class WebhooksApiTest {
                 .get("includeData").asBoolean()).isFalse();
         assertThat(create("""
                 {"destination":"https://hooks.example.com/a","config":{"sampleRate":null,"propertyFilters":null}}""")
-                .get("config").toString()).isEqualTo("{\"sampleRate\":100,\"propertyFilters\":[],\"includeData\":true}");
+                .get("config").toString()).isEqualTo("{\"sampleRate\":100,\"propertyFilters\":[],\"includeData\":true,\"filter\":null}");
     }
 
     @Test
@@ -222,7 +223,7 @@ class WebhooksApiTest {
     }
 
     @Test
-    void rotateSecretGivesANewKeyAndKeepsTheOldOneFor24Hours() {
+    void rotateSecretGivesANewKeyAndKeepsTheOldOneFor24Hours() throws Exception {
         JsonNode before = create(VALID);
         String id = before.get("id").asText();
 
@@ -237,12 +238,13 @@ class WebhooksApiTest {
         assertThat(api().get("/v1/webhooks/" + id).data().get("hmac_key")).isEqualTo(after.get("hmac_key"));
 
         long now = System.currentTimeMillis();
-        var stored = server.heliograph().database().jdbi().withHandle(h -> h.createQuery(
-                        "SELECT previous_hmac_key, previous_key_expires_at FROM webhooks WHERE id = :id")
-                .bind("id", id).mapToMap().one());
-        assertThat(stored.get("previous_hmac_key")).isEqualTo(before.get("hmac_key").asText());
-        assertThat(((Number) stored.get("previous_key_expires_at")).longValue())
-                .isBetween(now + 24 * 3600_000L - 60_000, now + 24 * 3600_000L + 1000);
+        String stored = server.heliograph().database().jdbi().withHandle(h -> h.createQuery(
+                        "SELECT previous_keys FROM webhooks WHERE id = :id")
+                .bind("id", id).mapTo(String.class).one());
+        JsonNode previous = TestJson.parse(stored);
+        assertThat(previous).hasSize(1);
+        assertThat(previous.get(0).get("key").asText()).isEqualTo(before.get("hmac_key").asText());
+        assertThat(previous.get(0).get("expiresAt").asLong()).isBetween(now + 24 * 3600_000L - 60_000, now + 24 * 3600_000L + 1000);
     }
 
     @Test

@@ -2,6 +2,8 @@ package io.heliograph.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.heliograph.ingest.llm.PriceTable;
+import io.heliograph.ingest.llm.Usage;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;

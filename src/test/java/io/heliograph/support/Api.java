@@ -1,7 +1,6 @@
 package io.heliograph.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,7 +10,6 @@ import java.time.Duration;
 
 /** Calls a running server the way a customer would: plain HTTP with a Bearer key. */
 public final class Api {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final HttpClient CLIENT = HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(5))
             .version(HttpClient.Version.HTTP_1_1)
@@ -91,11 +89,7 @@ public final class Api {
     /** A response: status, raw body and, when it is JSON, the parsed body. */
     public record Response(int status, String body, java.util.Map<String, java.util.List<String>> headers) {
         public JsonNode json() {
-            try {
-                return MAPPER.readTree(body);
-            } catch (IOException e) {
-                throw new AssertionError("Not JSON (status " + status + "): " + body, e);
-            }
+            return TestJson.parse(body);
         }
 
         public JsonNode data() {

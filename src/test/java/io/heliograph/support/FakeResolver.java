@@ -1,6 +1,6 @@
 package io.heliograph.support;
 
-import io.heliograph.delivery.DestinationGuard;
+import io.heliograph.destination.DestinationGuard;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
@@ -22,7 +22,9 @@ public final class FakeResolver implements DestinationGuard.Resolver {
                 .with("other.example.com", "203.0.113.11")
                 .with("private.attacker.test", "10.0.0.5")
                 .with("metadata.attacker.test", "169.254.169.254")
-                .with("rebind.attacker.test", "203.0.113.10", "127.0.0.1");
+                .with("rebind.attacker.test", "203.0.113.10", "127.0.0.1")
+                // An IDN name (bücher.…), as resolvers see it: in punycode. Loopback, for tests that allow it.
+                .with("xn--bcher-kva.heliograph-test.example", "127.0.0.1");
     }
 
     public FakeResolver with(String name, String... addresses) {

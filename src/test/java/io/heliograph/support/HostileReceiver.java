@@ -66,11 +66,12 @@ public final class HostileReceiver implements AutoCloseable {
 
     private void serve(Socket socket) {
         try (socket) {
-            readHead(socket.getInputStream());
+            InputStream in = new java.io.BufferedInputStream(socket.getInputStream());
+            readHead(in);
             OutputStream out = socket.getOutputStream();
             switch (mode) {
                 case HANG -> {
-                    while (!closed && socket.getInputStream().read() != -1) {
+                    while (!closed && in.read() != -1) {
                         // say nothing; wait for the sender to give up
                     }
                 }

@@ -28,15 +28,9 @@ public final class Receiver implements AutoCloseable {
 
         /** The payload's {@code request_id}: which logged request this delivery is about. */
         public String requestId() {
-            try {
-                return JSON.readTree(body).get("request_id").asText();
-            } catch (java.io.IOException e) {
-                throw new AssertionError("Not a JSON payload: " + text(), e);
-            }
+            return TestJson.parse(body).get("request_id").asText();
         }
     }
-
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private final MockWebServer server = new MockWebServer();
     private final List<Received> received = new CopyOnWriteArrayList<>();

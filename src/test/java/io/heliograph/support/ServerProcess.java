@@ -34,8 +34,15 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Starts {@code serve} with these store flags ({@code --data-dir=…} or {@code --database-url=…}). */
     public static ServerProcess start(List<String> storeFlags, String... extraArgs) {
-        List<String> command = new ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElse("java"),
+        return start(List.of(), storeFlags, extraArgs);
+    }
+
+    /** Starts {@code serve} in a JVM with these options (e.g. {@code -Xmx96m}). */
+    public static ServerProcess start(List<String> jvmOptions, List<String> storeFlags, String... extraArgs) {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of(
                 "-cp", System.getProperty("java.class.path"),
                 "io.heliograph.Main", "serve", "--port", "0", "--bind", "127.0.0.1",
                 "--bootstrap-api-key", TestServer.BOOTSTRAP_KEY,
@@ -73,6 +80,48 @@ public final class ServerProcess implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** A figure from /proc/&lt;pid&gt;/status (e.g. {@code VmHWM} in KiB, {@code Threads}); -1 when unreadable. */
+    public long procStatus(String field) {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc", Long.toString(process.pid()), "status"))) {
+                if (line.startsWith(field + ":")) {
+                    return Long.parseLong(line.substring(field.length() + 1).trim().split("\\s+")[0]);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // the process is gone, or this is not Linux
+        }
+        return -1;
+    }
+
+    /**
+     * Runs another command of the same build (e.g. {@code keys create --org b}) as its own process,
+     * as an operator would beside the running server; answers what it printed on stdout.
+     */
+    public static String command(List<String> storeFlags, String... args) {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-cp", System.getProperty("java.class.path"), "io.heliograph.Main"));
+        command.addAll(List.of(args));
+        command.addAll(storeFlags);
+        try {
+            Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException("Command failed: " + String.join(" ", args));
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     public Api api() {

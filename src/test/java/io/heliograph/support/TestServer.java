@@ -3,7 +3,6 @@ package io.heliograph.support;
 import io.heliograph.app.Config;
 import io.heliograph.app.Heliograph;
 import io.heliograph.auth.ApiKeyStore;
-import io.heliograph.delivery.RetrySchedule;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -56,10 +55,7 @@ public final class TestServer implements AutoCloseable {
         if (heliograph != null) {
             heliograph.close();
         }
-        Config config = new Config(0, "127.0.0.1", null, dataDir, postgres == null ? null : postgres.jdbcUrl(),
-                settings.bootstrapKey, settings.allowPrivate, settings.allowHttp, RetrySchedule.parse(settings.retrySchedule),
-                settings.webhookConcurrency, settings.inlineBodyLimit, Config.parseBaseUrl(settings.openAiBaseUrl),
-                settings.gatewayTimeout, settings.retention, settings.rateLimit, settings.ingestRateLimit);
+        Config config = settings.config.dataDir(dataDir).databaseUrl(jdbcUrl()).bootstrapApiKey(settings.bootstrapKey).build();
         heliograph = Heliograph.start(config, settings.resolver, new PrintStream(output, true, StandardCharsets.UTF_8));
         return this;
     }
@@ -119,8 +115,9 @@ public final class TestServer implements AutoCloseable {
                 : java.util.List.of("--data-dir=" + dataDir);
     }
 
+    /** The serving process's own keys (a revocation through them takes effect at once). */
     public ApiKeyStore keys() {
-        return new ApiKeyStore(heliograph.database());
+        return heliograph.keys();
     }
 
     /** What the server printed to its console (stdout) so far. */
@@ -146,21 +143,20 @@ public final class TestServer implements AutoCloseable {
     public static final class Builder {
         private final StoreKind kind;
         private FakeResolver resolver = FakeResolver.standard();
-        private boolean allowPrivate;
-        private boolean allowHttp;
         private String bootstrapKey = BOOTSTRAP_KEY;
-        private String retrySchedule = "1s,1s,1s";
-        private int webhookConcurrency = 16;
-        private long inlineBodyLimit = 64 * 1024;
         private PostgresDatabase sharedPostgres;
-        // Nothing listens on port 9 of loopback: a test that forgets to point the gateway somewhere gets a 502, not the internet.
-        private String openAiBaseUrl = "http://127.0.0.1:9";
         private Path dataDir;
-        private java.time.Duration gatewayTimeout = java.time.Duration.ofSeconds(30);
-        private java.time.Duration retention = java.time.Duration.ofDays(30);
-        // Tests fire requests far faster than any app: limits are off unless a test turns them on.
-        private int rateLimit;
-        private int ingestRateLimit;
+        // The server's own defaults, but for what a test needs otherwise.
+        private final Config.Builder config = Config.builder()
+                .port(0)
+                .bind("127.0.0.1")
+                .retrySchedule("1s,1s,1s")
+                // Nothing listens on port 9 of loopback: a test that forgets to point the gateway somewhere gets a 502, not the internet.
+                .openAiBaseUrl("http://127.0.0.1:9")
+                .gatewayTimeout(java.time.Duration.ofSeconds(30))
+                // Tests fire requests far faster than any app: limits are off unless a test turns them on.
+                .rateLimit(0)
+                .ingestRateLimit(0);
 
         private Builder(StoreKind kind) {
             this.kind = kind;
@@ -172,12 +168,12 @@ public final class TestServer implements AutoCloseable {
         }
 
         public Builder allowPrivate(boolean value) {
-            allowPrivate = value;
+            config.allowPrivateDestinations(value);
             return this;
         }
 
         public Builder allowHttp(boolean value) {
-            allowHttp = value;
+            config.allowHttpDestinations(value);
             return this;
         }
 
@@ -187,23 +183,28 @@ public final class TestServer implements AutoCloseable {
         }
 
         public Builder retrySchedule(String value) {
-            retrySchedule = value;
+            config.retrySchedule(value);
             return this;
         }
 
         public Builder webhookConcurrency(int value) {
-            webhookConcurrency = value;
+            config.webhookConcurrency(value);
+            return this;
+        }
+
+        public Builder hostConcurrency(int value) {
+            config.hostConcurrency(value);
             return this;
         }
 
         public Builder inlineBodyLimit(long value) {
-            inlineBodyLimit = value;
+            config.inlineBodyLimitBytes(value);
             return this;
         }
 
         /** Where the gateway forwards {@code /oai/v1/*} (a fake upstream on loopback in tests). */
         public Builder openAiBaseUrl(String value) {
-            openAiBaseUrl = value;
+            config.openAiBaseUrl(value);
             return this;
         }
 
@@ -214,18 +215,17 @@ public final class TestServer implements AutoCloseable {
         }
 
         public Builder retention(java.time.Duration value) {
-            retention = value;
+            config.retention(value);
             return this;
         }
 
         public Builder rateLimits(int management, int ingest) {
-            rateLimit = management;
-            ingestRateLimit = ingest;
+            config.rateLimit(management).ingestRateLimit(ingest);
             return this;
         }
 
         public Builder gatewayTimeout(java.time.Duration value) {
-            gatewayTimeout = value;
+            config.gatewayTimeout(value);
             return this;
         }
 
@@ -237,9 +237,7 @@ public final class TestServer implements AutoCloseable {
 
         /** Receivers in tests are plain-http servers on loopback. */
         public Builder loopbackReceivers() {
-            allowPrivate = true;
-            allowHttp = true;
-            return this;
+            return allowPrivate(true).allowHttp(true);
         }
 
         public TestServer start() {
