@@ -41,14 +41,24 @@ public final class AttemptPolicy {
     }
 
     /**
-     * A 2xx is success; a 5xx or a 429 is overload; no answer at all (timeout, refused, reset) is worse;
-     * anything else — another 4xx, a redirect, a destination the guard refused before any connection —
+     * An unanswered attempt that held its connection at least this long (ms) timed out, as far as the
+     * scheduler cares: it kept a slot for nothing. Refusals and resets come back in milliseconds.
+     */
+    static final long HELD_WITHOUT_ANSWER_MS = 1_000;
+
+    /**
+     * A 2xx is success; a 5xx or a 429 is overload; no answer at all is worse — quick (refused, reset)
+     * or after holding the connection ({@link #HELD_WITHOUT_ANSWER_MS} or more: a timeout); anything else — another 4xx, a redirect, a destination the guard refused before any connection —
      * says nothing of the receiver's capacity.
      */
     static ConcurrencyLimit.Signal signal(Sender.Result result) {
         Integer status = result.statusCode();
         if (status == null) {
-            return result.sent() ? ConcurrencyLimit.Signal.UNANSWERED : ConcurrencyLimit.Signal.NEUTRAL;
+            if (!result.sent()) {
+                return ConcurrencyLimit.Signal.NEUTRAL;
+            }
+            return result.latencyMs() >= HELD_WITHOUT_ANSWER_MS ? ConcurrencyLimit.Signal.TIMED_OUT
+                    : ConcurrencyLimit.Signal.UNANSWERED;
         }
         if (status >= 200 && status < 300) {
             return ConcurrencyLimit.Signal.SUCCESS;

@@ -18,8 +18,13 @@ final class ConcurrencyLimit {
         SUCCESS,
         /** It answered 5xx or 429: send it less. */
         OVERLOAD,
-        /** No answer at all — timed out, refused, reset: send it one at a time until it answers. */
+        /** No answer, and quickly — refused, reset: send it one at a time until it answers. */
         UNANSWERED,
+        /**
+         * No answer after holding the connection a while (a connect or exchange timeout, a trickle):
+         * one at a time, as {@link #UNANSWERED}, and the scheduler also pauses between such probes.
+         */
+        TIMED_OUT,
         /** Nothing about capacity (another 4xx, a redirect, a refused destination, no attempt made). */
         NEUTRAL
     }
@@ -92,11 +97,11 @@ final class ConcurrencyLimit {
                     limit++;
                 }
             }
-            case OVERLOAD, UNANSWERED -> {
+            case OVERLOAD, UNANSWERED, TIMED_OUT -> {
                 failing = true;
                 failures = Math.min(failures + 1, 1_000);
                 if (number >= cutBefore) {
-                    limit = signal == Signal.UNANSWERED ? 1 : Math.max(1, limit / 2);
+                    limit = signal == Signal.OVERLOAD ? Math.max(1, limit / 2) : 1;
                     cutBefore = started;
                 }
             }

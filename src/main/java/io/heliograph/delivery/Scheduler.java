@@ -21,7 +21,7 @@ import java.util.Map;
  * robin where every delivery costs one). Within an organization, webhooks with nothing in flight go
  * first, so a quiet, healthy webhook never queues behind its organization's busy ones.
  * <li><b>Per webhook</b>, at most its {@link ConcurrencyLimit} in flight (learnt from its receiver:
- * one, probing, for a receiver that keeps failing — and, when its probes get no answer at all, a
+ * one, probing, for a receiver that keeps failing — and, when its probes time out, a
  * pause after each, doubling from {@link #FIRST_PROBE_PAUSE_NANOS} up to {@link #MAX_PROBE_PAUSE_NANOS}), and at most a
  * few times that held in memory (queued plus in flight; only the probe while it fails): the rest
  * waits in the store.
@@ -107,8 +107,8 @@ final class Scheduler<J> {
         long idleSince;
         /** A probing webhook whose probe failed starts nothing before this (nanoTime); 0: no pause. */
         long restsUntil;
-        /** Probes in a row that got no answer: how long the next pause is. */
-        int unansweredProbes;
+        /** Probes in a row that timed out: how long the next pause is. */
+        int timedOutProbes;
         /** When a retry this node scheduled comes due (epoch ms; MAX_VALUE: none known): then the store has work for it. */
         long retryDueAt = Long.MAX_VALUE;
 
@@ -347,16 +347,17 @@ final class Scheduler<J> {
         started.origin().inFlight--;
         inFlight--;
         lane.limit.ended(started.number(), signal, before);
-        if (signal == ConcurrencyLimit.Signal.UNANSWERED && lane.limit.probing()) {
-            // A probe that got no answer held a connection for nothing: pause before the next, 1 s,
-            // 2 s, 4 s … at most 30 s. A receiver that answers, even 5xx, is probed one at a time
-            // without pauses: each delivery's own retry schedule spaces its attempts.
-            long pause = Math.min(MAX_PROBE_PAUSE_NANOS, FIRST_PROBE_PAUSE_NANOS << Math.min(lane.unansweredProbes, 5));
-            lane.unansweredProbes++;
+        if (signal == ConcurrencyLimit.Signal.TIMED_OUT && lane.limit.probing()) {
+            // A probe that timed out held a connection for nothing: pause before the next, 1 s,
+            // 2 s, 4 s … at most 30 s. A receiver that answers, even 5xx, or refuses or resets at
+            // once, costs no slot for long: it is probed one at a time without pauses, each
+            // delivery's own retry schedule spacing its attempts.
+            long pause = Math.min(MAX_PROBE_PAUSE_NANOS, FIRST_PROBE_PAUSE_NANOS << Math.min(lane.timedOutProbes, 5));
+            lane.timedOutProbes++;
             lane.restsUntil = Math.max(1, now + pause);
             resting.add(lane);
         } else if (signal != ConcurrencyLimit.Signal.NEUTRAL) {
-            lane.unansweredProbes = 0;
+            lane.timedOutProbes = 0;
         }
         unhold(lane, 1, now);
         List<J> excess = List.of();

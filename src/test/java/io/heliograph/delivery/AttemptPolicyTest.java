@@ -31,7 +31,10 @@ class AttemptPolicyTest {
 
     @Test
     void noAnswerIsWorseThanABadOneButARefusalBeforeSendingSaysNothing() {
-        assertThat(AttemptPolicy.signal(Sender.Result.noAnswer("Timed out", 15_000))).isEqualTo(Signal.UNANSWERED);
+        assertThat(AttemptPolicy.signal(Sender.Result.noAnswer("Timed out", 15_000))).isEqualTo(Signal.TIMED_OUT);
+        assertThat(AttemptPolicy.signal(Sender.Result.noAnswer("Timed out: connect", 5_000))).isEqualTo(Signal.TIMED_OUT);
+        assertThat(AttemptPolicy.signal(Sender.Result.noAnswer("Connection refused", 2))).isEqualTo(Signal.UNANSWERED);
+        assertThat(AttemptPolicy.signal(Sender.Result.noAnswer("EofException", 999))).isEqualTo(Signal.UNANSWERED);
         assertThat(AttemptPolicy.signal(Sender.Result.notSent("Destination cannot point to private or internal networks", 0)))
                 .isEqualTo(Signal.NEUTRAL);
     }

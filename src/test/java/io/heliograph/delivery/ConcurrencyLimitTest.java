@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heliograph.delivery.ConcurrencyLimit.Signal;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class ConcurrencyLimitTest {
     @Test
@@ -30,8 +32,17 @@ class ConcurrencyLimitTest {
         assertThat(limit.limit()).isEqualTo(4);
     }
 
+    @ParameterizedTest
+    @EnumSource(value = Signal.class, names = {"UNANSWERED", "TIMED_OUT"})
+    void noAnswerAtAllDropsItToOneProbe(Signal noAnswer) {
+        ConcurrencyLimit limit = new ConcurrencyLimit(16);
+        limit.ended(limit.started(), noAnswer, 1);
+        assertThat(limit.limit()).isEqualTo(1);
+        assertThat(limit.probing()).isTrue();
+    }
+
     @Test
-    void noAnswerAtAllDropsItToOneProbe() {
+    void failingAgainKeepsItAtOneProbe() {
         ConcurrencyLimit limit = new ConcurrencyLimit(16);
         limit.ended(limit.started(), Signal.UNANSWERED, 1);
         assertThat(limit.limit()).isEqualTo(1);

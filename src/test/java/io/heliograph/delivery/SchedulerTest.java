@@ -76,7 +76,7 @@ class SchedulerTest {
         assertThat(started).hasSize(4);
         List<Job> givenBack = new ArrayList<>();
         for (Scheduler.Started<Job> st : started) {
-            givenBack.addAll(s.ended(st, Signal.UNANSWERED, 1));
+            givenBack.addAll(s.ended(st, Signal.TIMED_OUT, 1));
         }
         assertThat(lane.limit.probing()).isTrue();
         assertThat(s.probing()).isEqualTo(1);
@@ -103,7 +103,7 @@ class SchedulerTest {
         Scheduler<Job> s = scheduler(1000, 1000, 100, 1);
         Scheduler.Lane<Job> lane = s.lane("o", "failing", "https://failing:443", 0);
         queue(s, lane, 1);
-        s.ended(startAll(s).get(0), Signal.UNANSWERED, 0);
+        s.ended(startAll(s).get(0), Signal.TIMED_OUT, 0);
         assertThat(lane.restsUntil).as("no answer: a pause").isEqualTo(1_000_000_000L);
         s.wake(lane.restsUntil);
         for (int i = 0; i < 5; i++) {
@@ -115,8 +115,28 @@ class SchedulerTest {
             assertThat(lane.resting()).as("an answered probe, even 500, is not followed by a pause").isFalse();
         }
         queue(s, lane, 1);
-        s.ended(startAll(s).get(0), Signal.UNANSWERED, 2_000_000_000L);
+        s.ended(startAll(s).get(0), Signal.TIMED_OUT, 2_000_000_000L);
         assertThat(lane.restsUntil - 2_000_000_000L).as("the pauses start over after an answer").isEqualTo(1_000_000_000L);
+    }
+
+    @Test
+    void aProbeRefusedOrResetAtOnceIsFollowedByTheNextWithoutAPause() {
+        Scheduler<Job> s = scheduler(1000, 1000, 100, 4);
+        Scheduler.Lane<Job> lane = s.lane("o", "resetting", "https://resetting:443", 0);
+        queue(s, lane, 4);
+        for (Scheduler.Started<Job> st : startAll(s)) {
+            s.ended(st, Signal.UNANSWERED, 0);
+        }
+        assertThat(lane.limit.probing()).isTrue();
+        for (int i = 0; i < 5; i++) {
+            assertThat(lane.resting()).as("a quick refusal costs no slot for long: no pause").isFalse();
+            assertThat(s.room(lane)).isEqualTo(1);
+            queue(s, lane, 1);
+            List<Scheduler.Started<Job>> started = startAll(s);
+            assertThat(started).as("probe " + i + " starts at once").hasSize(1);
+            s.ended(started.get(0), Signal.UNANSWERED, i);
+            assertThat(lane.limit.probing()).isTrue();
+        }
     }
 
     @Test
@@ -128,7 +148,7 @@ class SchedulerTest {
         for (int i = 0; i < pauses.length; i++) {
             queue(s, lane, s.room(lane));
             Scheduler.Started<Job> probe = startAll(s).get(0);
-            s.ended(probe, Signal.UNANSWERED, now);
+            s.ended(probe, Signal.TIMED_OUT, now);
             assertThat(s.room(lane)).as("a resting webhook takes nothing").isZero();
             assertThat(s.wake(now + lane.restsUntil - now - 1)).isZero();
             pauses[i] = lane.restsUntil - now;
