@@ -48,8 +48,9 @@ public final class AttemptPolicy {
 
     /**
      * A 2xx is success; a 5xx or a 429 is overload; no answer at all is worse — quick (refused, reset)
-     * or after holding the connection ({@link #HELD_WITHOUT_ANSWER_MS} or more: a timeout); anything else — another 4xx, a redirect, a destination the guard refused before any connection —
-     * says nothing of the receiver's capacity.
+     * or after holding the connection ({@link #HELD_WITHOUT_ANSWER_MS} or more: a timeout); anything
+     * else — another 4xx, a redirect, a destination the guard refused before any connection — says
+     * nothing of the receiver's capacity.
      */
     static ConcurrencyLimit.Signal signal(Sender.Result result) {
         Integer status = result.statusCode();

@@ -356,8 +356,8 @@ final class Scheduler<J> {
             lane.timedOutProbes++;
             lane.restsUntil = Math.max(1, now + pause);
             resting.add(lane);
-        } else if (signal != ConcurrencyLimit.Signal.NEUTRAL) {
-            lane.timedOutProbes = 0;
+        } else if (signal == ConcurrencyLimit.Signal.SUCCESS || signal == ConcurrencyLimit.Signal.OVERLOAD) {
+            lane.timedOutProbes = 0; // an answer ends the pauses; a quick refusal or reset is none
         }
         unhold(lane, 1, now);
         List<J> excess = List.of();

@@ -140,6 +140,21 @@ class SchedulerTest {
     }
 
     @Test
+    void aQuickRefusalBetweenTimedOutProbesDoesNotStartThePausesOver() {
+        Scheduler<Job> s = scheduler(1000, 1000, 100, 1);
+        Scheduler.Lane<Job> lane = s.lane("o", "flaky", "https://flaky:443", 0);
+        queue(s, lane, 1);
+        s.ended(startAll(s).get(0), Signal.TIMED_OUT, 0);
+        s.wake(lane.restsUntil);
+        queue(s, lane, 1);
+        s.ended(startAll(s).get(0), Signal.UNANSWERED, 1_000_000_000L);
+        assertThat(lane.resting()).as("a quick refusal: no pause").isFalse();
+        queue(s, lane, 1);
+        s.ended(startAll(s).get(0), Signal.TIMED_OUT, 1_000_000_000L);
+        assertThat(lane.restsUntil - 1_000_000_000L).as("no answer came between: the pause doubles").isEqualTo(2_000_000_000L);
+    }
+
+    @Test
     void aFailedProbeIsFollowedByAPauseThatDoublesUpToThirtySecondsAndASuccessEndsIt() {
         Scheduler<Job> s = scheduler(1000, 1000, 100, 1);
         Scheduler.Lane<Job> lane = s.lane("o", "dead", "https://dead:443", 0);
