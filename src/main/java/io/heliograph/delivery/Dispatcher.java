@@ -273,7 +273,13 @@ public final class Dispatcher implements AutoCloseable {
         }
     }
 
-    /** One delivery's turn: the attempt, then its place given back, then its record written beside the next ones. */
+    /**
+     * One delivery's turn: the attempt, then its place given back, then its record written beside the
+     * next ones. Deliveries it gives back to the store (itself, not attempted; queued ones over a limit
+     * that shrank) are released before the claimer is told the webhook has work there: told first, it
+     * could claim while they are still leased here, find nothing, and leave them for the next sweep —
+     * up to {@link #MAX_SWEEP_EVERY} later when the store is large.
+     */
     private void run(Scheduler.Started<Job> started) {
         Job job = started.job();
         Finished finished = Finished.GIVEN_BACK;
@@ -281,33 +287,42 @@ public final class Dispatcher implements AutoCloseable {
             finished = attempt(job.claimed(), job.log());
         } finally {
             keptChars.addAndGet(-job.keptChars());
-            boolean claimMore;
             List<Job> excess;
+            Scheduler.Lane<Job> lane = started.lane();
             lock.lock();
             try {
                 excess = scheduler.ended(started, finished.signal(), System.nanoTime());
-                Scheduler.Lane<Job> lane = started.lane();
                 Long retryAt = finished.record() == null ? null : finished.record().outcome().nextAttemptAt();
                 if (retryAt != null) {
                     lane.retryDueAt = Math.min(lane.retryDueAt, retryAt); // claimed then, without waiting for a sweep
                 }
-                claimMore = lane.storeBacklog && worthClaiming(lane, scheduler.room(lane));
             } finally {
                 lock.unlock();
             }
             attemptsInProgress.decrementAndGet();
             pump();
-            if (claimMore) {
-                nudge();
-            }
+            List<Job> givenBack = new ArrayList<>(excess);
+            excess.forEach(j -> keptChars.addAndGet(-j.keptChars()));
             if (finished.record() == null) {
-                release(List.of(job));
+                givenBack.add(job);
             } else {
                 write(finished);
             }
-            if (!excess.isEmpty()) {
-                excess.forEach(j -> keptChars.addAndGet(-j.keptChars()));
-                release(excess);
+            if (!givenBack.isEmpty()) {
+                release(givenBack);
+            }
+            boolean claimMore;
+            lock.lock();
+            try {
+                if (!givenBack.isEmpty()) {
+                    lane.storeBacklog = true; // a deleted or disabled webhook's is forgotten by the claimer
+                }
+                claimMore = lane.storeBacklog && worthClaiming(lane, scheduler.room(lane));
+            } finally {
+                lock.unlock();
+            }
+            if (claimMore) {
+                nudge();
             }
         }
     }
