@@ -102,6 +102,15 @@ class DeliveryTest {
                     "\"metadata\":{\"promptTokens\":13,\"completionTokens\":17,\"totalTokens\":30,\"latencyMs\":930,\"cost\":0.0002025}");
             assertThat(r.text()).contains("\"temperature\":1}");
             assertThat(payload.get("response").get("choices").get(0).get("message").get("content").asText()).isEqualTo("yo");
+            // Helicone's own fields: each body as its JSON text, beside request / response, before the link.
+            String requestText = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"temperature\":1}";
+            String responseText = "{\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":\"yo\"}}],"
+                    + "\"usage\":{\"prompt_tokens\":13,\"completion_tokens\":17,\"total_tokens\":30}}";
+            assertThat(payload.get("request_body").textValue()).isEqualTo(requestText);
+            assertThat(payload.get("response_body").textValue()).isEqualTo(responseText);
+            assertThat(r.text()).contains("\"request\":" + requestText + ",\"response\":" + responseText
+                    + ",\"request_body\":" + JsJson.stringify(requestText) + ",\"response_body\":" + JsJson.stringify(responseText)
+                    + ",\"request_response_url\":\"");
             assertThat(payload.get("request_response_url").asText()).startsWith(server.baseUrl().replace("127.0.0.1", "localhost") + "/bodies/");
 
             String id = webhook.get("id").asText();
@@ -136,6 +145,8 @@ class DeliveryTest {
                 assertThat(payload.has("request")).isFalse();
                 assertThat(payload.has("response")).isFalse();
                 assertThat(payload.has("request_response_url")).isFalse();
+                assertThat(payload.has("request_body")).isFalse();
+                assertThat(payload.has("response_body")).isFalse();
                 assertThat(payload.has("metadata")).isTrue();
             }
         }
@@ -156,16 +167,31 @@ class DeliveryTest {
             assertThat(payload.get("request_truncated").asBoolean()).isTrue();
             assertThat(payload.has("request")).isFalse();
             assertThat(payload.get("response").isObject()).isTrue();
+            // Helicone's 10 KB rule is its own: this request's JSON text is under it, so request_body carries it.
+            assertThat(TestJson.parse(payload.get("request_body").textValue()).get("messages").get(0).get("content").asText())
+                    .isEqualTo(big);
             String link = payload.get("request_response_url").asText();
 
             HttpResponse<String> bodies = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(link)).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(bodies.statusCode()).isEqualTo(200);
-            JsonNode data = TestJson.parse(bodies.body()).get("data");
-            assertThat(data.get("request").get("messages").get(0).get("content").asText()).isEqualTo(big);
+            assertThat(bodies.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+            // At the top level, as receivers written from Helicone's docs read it: no envelope.
+            JsonNode whole = TestJson.parse(bodies.body());
+            List<String> fields = new ArrayList<>();
+            whole.fieldNames().forEachRemaining(fields::add);
+            assertThat(fields).containsExactly("request_id", "request", "response");
+            assertThat(whole.get("request_id").asText()).isEqualTo(id);
+            assertThat(whole.get("request").get("messages").get(0).get("content").asText()).isEqualTo(big);
+            assertThat(whole.get("response").get("choices").get(0).get("message").get("content").asText()).isEqualTo("yo");
             HttpResponse<String> forged = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create(link.replaceAll("signature=[0-9a-f]{4}", "signature=0000"))).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(forged.statusCode()).isEqualTo(403);
+            assertThat(forged.body()).isEqualTo("{\"data\":null,\"error\":\"Link invalid or expired\"}");
+            HttpResponse<String> expired = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(link.replaceAll("expires=[0-9]+", "expires=1"))).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(expired.statusCode()).isEqualTo(403);
+            assertThat(expired.body()).isEqualTo("{\"data\":null,\"error\":\"Link invalid or expired\"}");
         }
     }
 
