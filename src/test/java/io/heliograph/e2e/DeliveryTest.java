@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.heliograph.delivery.Matching;
 import io.heliograph.json.JsJson;
 import io.heliograph.support.Api;
+import io.heliograph.support.Logs;
 import io.heliograph.support.Receiver;
 import io.heliograph.support.StoreKind;
 import io.heliograph.support.TestJson;
@@ -192,6 +193,64 @@ class DeliveryTest {
                     URI.create(link.replaceAll("expires=[0-9]+", "expires=1"))).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(expired.statusCode()).isEqualTo(403);
             assertThat(expired.body()).isEqualTo("{\"data\":null,\"error\":\"Link invalid or expired\"}");
+        }
+    }
+
+    /** A log route call, the bodies the caller asked to omit, and the words only those bodies hold. */
+    private record Omission(String requestId, boolean requestOmitted, boolean responseOmitted, String requestWords,
+            String responseWords) {
+    }
+
+    @Test
+    void omitHeadersOnTheLogRoutesKeepBodiesOutOfTheStoreAndTheWebhooks() {
+        Api api = freshOrg();
+        long start = 1_768_473_000_000L;
+        try (Receiver receiver = new Receiver()) {
+            Webhooks.create(api, receiver.url(), "{}", true);
+            List<Omission> cases = new ArrayList<>();
+            String id = UUID.randomUUID().toString();
+            assertThat(api.postWithHeaders("/v1/request/log", Webhooks.log(id, "gpt-4o", "prod"),
+                    java.util.Map.of("Helicone-Omit-Request", "true", "Helicone-Omit-Response", "TRUE")).status()).isEqualTo(200);
+            cases.add(new Omission(id, true, true, "\"hi\"", "\"yo\""));
+            id = UUID.randomUUID().toString();
+            assertThat(api.postWithHeaders("/v1/request/log", Webhooks.log(id, "gpt-4o", "prod"),
+                    java.util.Map.of("Helicone-Omit-Response", "true", "Helicone-Omit-Request", "yes")).status()).isEqualTo(200);
+            cases.add(new Omission(id, false, true, "\"hi\"", "\"yo\""));
+            id = UUID.randomUUID().toString();
+            assertThat(api.postWithHeaders("/oai/v1/log", Logs.heliconeOpenAi("{\"Helicone-Request-Id\":\"" + id + "\"}", start, start + 930),
+                    java.util.Map.of("Helicone-Omit-Request", "true")).status()).isEqualTo(200);
+            cases.add(new Omission(id, true, false, "Say hi", "Hi!"));
+            // In meta, as Helicone's async loggers may list them; meta wins over the call's own header.
+            id = UUID.randomUUID().toString();
+            assertThat(api.postWithHeaders("/custom/v1/log", Logs.heliconeOpenAi("{\"Helicone-Request-Id\":\"" + id
+                    + "\",\"Helicone-Omit-Response\":\"true\",\"Helicone-Omit-Request\":\"false\"}", start, start + 930),
+                    java.util.Map.of("Helicone-Omit-Request", "true")).status()).isEqualTo(200);
+            cases.add(new Omission(id, false, true, "Say hi", "Hi!"));
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> receiver.received().size() == cases.size());
+            for (Omission c : cases) {
+                JsonNode log = api.get("/v1/request/" + c.requestId()).data();
+                assertThat(log.get("request").isNull()).as(c.toString()).isEqualTo(c.requestOmitted());
+                assertThat(log.get("response").isNull()).as(c.toString()).isEqualTo(c.responseOmitted());
+                assertThat(log.has("response_text")).isFalse();
+                // The facts are still read from an omitted body.
+                assertThat(log.get("model").asText()).isEqualTo("gpt-4o");
+                assertThat(log.get("metadata").get("totalTokens").asLong()).as(c.toString()).isEqualTo(30);
+
+                Receiver.Received got = receiver.received().stream().filter(r -> r.requestId().equals(c.requestId())).findFirst()
+                        .orElseThrow();
+                JsonNode payload = body(got);
+                assertThat(payload.get("request").isNull()).as(c.toString()).isEqualTo(c.requestOmitted());
+                assertThat(payload.get("request_body").isNull()).as(c.toString()).isEqualTo(c.requestOmitted());
+                assertThat(payload.get("response").isNull()).as(c.toString()).isEqualTo(c.responseOmitted());
+                assertThat(payload.get("response_body").isNull()).as(c.toString()).isEqualTo(c.responseOmitted());
+                assertThat(got.text().contains(c.requestWords())).as(c.toString()).isEqualTo(!c.requestOmitted());
+                assertThat(got.text().contains(c.responseWords())).as(c.toString()).isEqualTo(!c.responseOmitted());
+                JsonNode whole = TestJson.parse(api.withKey(null).get(payload.get("request_response_url").asText()
+                        .replaceFirst("^https?://[^/]+", "")).body());
+                assertThat(whole.get("request").isNull()).as(c.toString()).isEqualTo(c.requestOmitted());
+                assertThat(whole.get("response").isNull()).as(c.toString()).isEqualTo(c.responseOmitted());
+            }
         }
     }
 
