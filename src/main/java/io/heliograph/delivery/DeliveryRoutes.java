@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -36,6 +38,7 @@ import java.util.regex.Pattern;
  */
 public final class DeliveryRoutes implements HttpService {
     static final String DELIVERY_NOT_FOUND = "Delivery not found";
+    static final String LINK_INVALID = "Link invalid or expired";
     static final String BAD_SINCE = "since must be an ISO-8601 time such as 2026-01-15T10:30:00.000Z";
     private static final Pattern DELIVERY_ID = Pattern.compile("msg_[0-9a-f]{32}");
 
@@ -173,31 +176,42 @@ public final class DeliveryRoutes implements HttpService {
         return node;
     }
 
-    /** {@code GET /bodies/{requestId}?org=&expires=&signature=}: a log's whole bodies, for holders of a signed link. */
+    /**
+     * {@code GET /bodies/{requestId}?org=&expires=&signature=}: a log's whole bodies, for holders of a
+     * signed link. The answer is {@code {"request_id","request","response"}} at the top level, not in
+     * the envelope: receivers written from Helicone's docs read {@code request} and {@code response}
+     * straight off the fetched JSON. Refusals stay in the envelope, as everywhere else.
+     */
     public static HttpService bodies(BodyLinks links, RequestLogStore logs) {
         return rules -> rules.get("/bodies/{requestId}", (req, res) -> {
-            String requestId = PathIds.uuid(req, "requestId", "Link invalid or expired");
+            String requestId = PathIds.uuid(req, "requestId", LINK_INVALID);
             String org = req.query().first("org").orElse("");
             String signature = req.query().first("signature").orElse("");
             long expires;
             try {
                 expires = Long.parseLong(req.query().first("expires").orElse(""));
             } catch (NumberFormatException e) {
-                throw ApiException.of(403, "Link invalid or expired");
+                throw ApiException.of(403, LINK_INVALID);
             }
             if (!links.valid(org, requestId, expires, signature)) {
-                throw ApiException.of(403, "Link invalid or expired");
+                throw ApiException.of(403, LINK_INVALID);
             }
             RequestLog log = logs.find(org, requestId).orElseThrow(() -> ApiException.notFound("Request not found"));
-            ObjectNode data = Json.object();
-            data.put("request_id", log.id());
-            data.putRawValue("request", new RawValue(log.requestBody()));
-            if (log.responseBody() == null) {
-                data.putNull("response");
-            } else {
-                data.putRawValue("response", new RawValue(log.responseBody()));
-            }
-            Envelope.ok(res, data);
+            ObjectNode bodies = Json.object();
+            bodies.put("request_id", log.id());
+            putRaw(bodies, "request", log.requestBody());
+            putRaw(bodies, "response", log.responseBody());
+            res.status(Status.OK_200);
+            res.header(HeaderNames.CONTENT_TYPE, "application/json");
+            res.send(Json.write(bodies));
         });
+    }
+
+    private static void putRaw(ObjectNode node, String name, String json) {
+        if (json == null) {
+            node.putNull(name);
+        } else {
+            node.putRawValue(name, new RawValue(json));
+        }
     }
 }

@@ -15,6 +15,15 @@ import java.util.TreeMap;
  * {@code JSON.stringify(JSON.parse(x))} would, so receivers that verify by re-serialising keep working.
  */
 public final class Payloads {
+    /**
+     * Helicone's sender replaces a {@code request_body} / {@code response_body} longer than this many
+     * UTF-16 code units (JavaScript's {@code string.length}) by {@link #BODY_TOO_LARGE}.
+     */
+    public static final int HELICONE_BODY_LIMIT = 10 * 1024;
+    /** Helicone's own text, word for word, so receivers that test for it keep working. */
+    public static final String BODY_TOO_LARGE =
+            "Body too large for webhook, please fetch the full request and response from Helicone";
+
     private final long inlineLimitBytes;
     private final BodyLinks links;
 
@@ -48,22 +57,41 @@ public final class Payloads {
             payload.put("outcome", log.outcome().wireName());
         }
         if (webhook.config().includeData()) {
-            putBody(payload, "request", log.requestBody());
-            putBody(payload, "response", log.responseBody());
+            Object request = parsed(log.requestBody());
+            Object response = parsed(log.responseBody());
+            putInline(payload, "request", log.requestBody(), request);
+            putInline(payload, "response", log.responseBody(), response);
+            payload.put("request_body", heliconeBody(request));
+            payload.put("response_body", heliconeBody(response));
             payload.put("request_response_url", links.linkFor(log.orgId(), log.id()));
         }
         return JsJson.utf8(payload);
     }
 
+    private static Object parsed(String json) {
+        return json == null ? null : JsJson.parse(json);
+    }
+
     /** A body inline when it fits the limit; else left out, with {@code <name>_truncated: true}. */
-    private void putBody(Map<String, Object> payload, String name, String json) {
-        if (json == null) {
-            payload.put(name, null);
-        } else if (json.getBytes(StandardCharsets.UTF_8).length > inlineLimitBytes) {
+    private void putInline(Map<String, Object> payload, String name, String json, Object parsed) {
+        if (json != null && json.getBytes(StandardCharsets.UTF_8).length > inlineLimitBytes) {
             payload.put(name + "_truncated", true);
         } else {
-            payload.put(name, JsJson.parse(json));
+            payload.put(name, parsed);
         }
+    }
+
+    /**
+     * Helicone's {@code request_body} / {@code response_body}: the body as JSON text (as
+     * {@code JSON.stringify} writes it), or {@link #BODY_TOO_LARGE} when that text is longer than
+     * {@value #HELICONE_BODY_LIMIT}; null when there is no body (none sent, or omitted).
+     */
+    static String heliconeBody(Object parsedBody) {
+        if (parsedBody == null) {
+            return null;
+        }
+        String text = JsJson.stringify(parsedBody);
+        return text.length() > HELICONE_BODY_LIMIT ? BODY_TOO_LARGE : text;
     }
 
     /** What {@code POST /v1/webhooks/{id}/test} sends: a payload of the usual shape, marked as a test. */
@@ -87,8 +115,12 @@ public final class Payloads {
         metadata.put("cost", 0.0002025);
         payload.put("metadata", metadata);
         if (webhook.config().includeData()) {
-            payload.put("request", JsJson.parse("{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"This is a test from Heliograph\"}]}"));
-            payload.put("response", JsJson.parse("{\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Test received.\"}}]}"));
+            Object request = JsJson.parse("{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"This is a test from Heliograph\"}]}");
+            Object response = JsJson.parse("{\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Test received.\"}}]}");
+            payload.put("request", request);
+            payload.put("response", response);
+            payload.put("request_body", heliconeBody(request));
+            payload.put("response_body", heliconeBody(response));
         }
         payload.put("test", true);
         return JsJson.utf8(payload);

@@ -11,13 +11,15 @@ import java.util.Map;
 
 /**
  * Helicone's request headers ({@code Helicone-Property-*}, {@code Helicone-User-Id},
- * {@code Helicone-Request-Id}), which clients send either as HTTP headers of the log call (Helicone's
+ * {@code Helicone-Request-Id}, {@code Helicone-Omit-Request}, {@code Helicone-Omit-Response}), which clients send either as HTTP headers of the log call (Helicone's
  * Node logger does) or inside {@code providerRequest.meta}. Both count; meta wins on the same name.
  */
 public final class HeliconeHeaders {
     static final String PROPERTY_PREFIX = "helicone-property-";
     static final String USER_ID = "helicone-user-id";
     static final String REQUEST_ID = "helicone-request-id";
+    static final String OMIT_REQUEST = "helicone-omit-request";
+    static final String OMIT_RESPONSE = "helicone-omit-response";
 
     private HeliconeHeaders() {
     }
@@ -51,10 +53,29 @@ public final class HeliconeHeaders {
         return found;
     }
 
-    /** The identity the merged headers give a request: HTTP headers first, then meta over them. */
-    public static LogIdentity identity(Map<String, String> httpHeaders, Map<String, String> meta) {
+    /** HTTP headers first, then meta over them. */
+    static Map<String, String> merged(Map<String, String> httpHeaders, Map<String, String> meta) {
         Map<String, String> merged = new LinkedHashMap<>(httpHeaders);
         merged.putAll(meta);
+        return merged;
+    }
+
+    /**
+     * The input without the bodies that {@code Helicone-Omit-Request: true} /
+     * {@code Helicone-Omit-Response: true} ask not to keep (the value compared as the gateway does:
+     * trimmed, case-insensitive).
+     */
+    static LogInput honourOmissions(Map<String, String> headers, LogInput in) {
+        return in.withoutBodies(isTrue(headers.get(OMIT_REQUEST)), isTrue(headers.get(OMIT_RESPONSE)));
+    }
+
+    private static boolean isTrue(String value) {
+        return value != null && value.trim().toLowerCase(Locale.ROOT).equals("true");
+    }
+
+    /** The identity the merged headers give a request: HTTP headers first, then meta over them. */
+    public static LogIdentity identity(Map<String, String> httpHeaders, Map<String, String> meta) {
+        Map<String, String> merged = merged(httpHeaders, meta);
         Map<String, String> properties = new LinkedHashMap<>();
         merged.forEach((name, value) -> {
             if (name.startsWith(PROPERTY_PREFIX) && name.length() > PROPERTY_PREFIX.length()) {

@@ -13,7 +13,8 @@ import java.util.Set;
 /**
  * Helicone's async log body:
  * {@code {providerRequest:{url,json,meta}, providerResponse:{json,status,headers,textBody?},
- * timing:{startTime:{seconds,milliseconds}, endTime:{…}, timeToFirstToken?}, provider?}}.
+ * timing:{startTime:{seconds,milliseconds}, endTime:{…}, timeToFirstToken?}, provider?}}. The Helicone
+ * headers (HTTP headers of the call, or entries of {@code meta}) give the identity and may omit bodies.
  */
 public final class HeliconeLogFormat {
     private static final String REQUEST_JSON = "/providerRequest/json";
@@ -88,7 +89,7 @@ public final class HeliconeLogFormat {
             responseText = null;
             streamed = false;
         }
-        return LogInput.builder()
+        LogInput input = LogInput.builder()
                 .identity(identity)
                 .provider(provider)
                 .status(status)
@@ -104,5 +105,6 @@ public final class HeliconeLogFormat {
                 .streamed(streamed)
                 .outcome(Outcome.COMPLETED)
                 .build();
+        return HeliconeHeaders.honourOmissions(HeliconeHeaders.merged(httpHeaders, meta), input);
     }
 }

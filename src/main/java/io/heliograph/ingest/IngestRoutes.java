@@ -44,7 +44,8 @@ public final class IngestRoutes implements HttpService {
                     HeliconeLogFormat.parse(body(req), provider, HeliconeHeaders.of(req.headers())))));
         }
         rules.post(PLAIN_LOG_ROUTE, (req, res) ->
-                        answer(res, ingest.log(AuthFilter.caller(req).orgId(), PlainLogFormat.parse(body(req)))))
+                        answer(res, ingest.log(AuthFilter.caller(req).orgId(),
+                        PlainLogFormat.parse(body(req), HeliconeHeaders.of(req.headers())))))
                 .get("/v1/request/{id}", this::get)
                 .get("/v1/requests", this::list);
     }

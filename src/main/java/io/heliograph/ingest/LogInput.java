@@ -30,8 +30,24 @@ public record LogInput(
         boolean streamed,
         Outcome outcome) {
 
+    private static final String OMITTED = "null";
+
     public LogInput {
         java.util.Objects.requireNonNull(outcome, "outcome");
+    }
+
+    /**
+     * This input without the bodies named ({@code Helicone-Omit-Request}, {@code Helicone-Omit-Response}):
+     * they are stored as JSON {@code null}, as the gateway stores them, while the parsed
+     * {@link #request()} and {@link #response()} stay so the model and usage are still derived.
+     */
+    LogInput withoutBodies(boolean omitRequest, boolean omitResponse) {
+        if (!omitRequest && !omitResponse) {
+            return this;
+        }
+        return new LogInput(identity, provider, statedModel, status, startedAt, endedAt, timeToFirstTokenMs, requestUrl,
+                request, omitRequest ? OMITTED : requestRaw, response, omitResponse ? OMITTED : responseRaw,
+                omitResponse ? null : responseText, streamed, outcome);
     }
 
     /** A log input built by naming its fields; those not set are null, 0 or false. outcome is required. */

@@ -19,7 +19,8 @@ public final class PlainLogFormat {
     private PlainLogFormat() {
     }
 
-    public static LogInput parse(byte[] body) {
+    /** @param httpHeaders the Helicone headers of the call ({@code Helicone-Omit-Request} / {@code -Response} count) */
+    public static LogInput parse(byte[] body, Map<String, String> httpHeaders) {
         JsonNode root = Json.parse(body, JsonBodies.INVALID_JSON);
         if (!root.isObject()) {
             throw ApiException.badRequest(JsonBodies.INVALID_JSON);
@@ -53,7 +54,7 @@ public final class PlainLogFormat {
                 properties(root));
 
         Map<String, String> raw = RawJson.find(body, Set.of("/request", "/response"));
-        return LogInput.builder()
+        LogInput input = LogInput.builder()
                 .identity(identity)
                 .provider(provider)
                 .statedModel(model)
@@ -68,6 +69,7 @@ public final class PlainLogFormat {
                 .responseRaw(response == null ? null : raw.get("/response"))
                 .outcome(Outcome.COMPLETED)
                 .build();
+        return HeliconeHeaders.honourOmissions(httpHeaders, input);
     }
 
     private static Map<String, String> properties(JsonNode root) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.heliograph.delivery.Matching;
 import io.heliograph.json.JsJson;
 import io.heliograph.support.Api;
+import io.heliograph.support.Logs;
 import io.heliograph.support.Receiver;
 import io.heliograph.support.StoreKind;
 import io.heliograph.support.TestJson;
@@ -102,6 +103,15 @@ class DeliveryTest {
                     "\"metadata\":{\"promptTokens\":13,\"completionTokens\":17,\"totalTokens\":30,\"latencyMs\":930,\"cost\":0.0002025}");
             assertThat(r.text()).contains("\"temperature\":1}");
             assertThat(payload.get("response").get("choices").get(0).get("message").get("content").asText()).isEqualTo("yo");
+            // Helicone's own fields: each body as its JSON text, beside request / response, before the link.
+            String requestText = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"temperature\":1}";
+            String responseText = "{\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":\"yo\"}}],"
+                    + "\"usage\":{\"prompt_tokens\":13,\"completion_tokens\":17,\"total_tokens\":30}}";
+            assertThat(payload.get("request_body").textValue()).isEqualTo(requestText);
+            assertThat(payload.get("response_body").textValue()).isEqualTo(responseText);
+            assertThat(r.text()).contains("\"request\":" + requestText + ",\"response\":" + responseText
+                    + ",\"request_body\":" + JsJson.stringify(requestText) + ",\"response_body\":" + JsJson.stringify(responseText)
+                    + ",\"request_response_url\":\"");
             assertThat(payload.get("request_response_url").asText()).startsWith(server.baseUrl().replace("127.0.0.1", "localhost") + "/bodies/");
 
             String id = webhook.get("id").asText();
@@ -136,6 +146,8 @@ class DeliveryTest {
                 assertThat(payload.has("request")).isFalse();
                 assertThat(payload.has("response")).isFalse();
                 assertThat(payload.has("request_response_url")).isFalse();
+                assertThat(payload.has("request_body")).isFalse();
+                assertThat(payload.has("response_body")).isFalse();
                 assertThat(payload.has("metadata")).isTrue();
             }
         }
@@ -156,16 +168,89 @@ class DeliveryTest {
             assertThat(payload.get("request_truncated").asBoolean()).isTrue();
             assertThat(payload.has("request")).isFalse();
             assertThat(payload.get("response").isObject()).isTrue();
+            // Helicone's 10 KB rule is its own: this request's JSON text is under it, so request_body carries it.
+            assertThat(TestJson.parse(payload.get("request_body").textValue()).get("messages").get(0).get("content").asText())
+                    .isEqualTo(big);
             String link = payload.get("request_response_url").asText();
 
             HttpResponse<String> bodies = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(link)).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(bodies.statusCode()).isEqualTo(200);
-            JsonNode data = TestJson.parse(bodies.body()).get("data");
-            assertThat(data.get("request").get("messages").get(0).get("content").asText()).isEqualTo(big);
+            assertThat(bodies.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+            // At the top level, as receivers written from Helicone's docs read it: no envelope.
+            JsonNode whole = TestJson.parse(bodies.body());
+            List<String> fields = new ArrayList<>();
+            whole.fieldNames().forEachRemaining(fields::add);
+            assertThat(fields).containsExactly("request_id", "request", "response");
+            assertThat(whole.get("request_id").asText()).isEqualTo(id);
+            assertThat(whole.get("request").get("messages").get(0).get("content").asText()).isEqualTo(big);
+            assertThat(whole.get("response").get("choices").get(0).get("message").get("content").asText()).isEqualTo("yo");
             HttpResponse<String> forged = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create(link.replaceAll("signature=[0-9a-f]{4}", "signature=0000"))).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(forged.statusCode()).isEqualTo(403);
+            assertThat(forged.body()).isEqualTo("{\"data\":null,\"error\":\"Link invalid or expired\"}");
+            HttpResponse<String> expired = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(link.replaceAll("expires=[0-9]+", "expires=1"))).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(expired.statusCode()).isEqualTo(403);
+            assertThat(expired.body()).isEqualTo("{\"data\":null,\"error\":\"Link invalid or expired\"}");
+        }
+    }
+
+    /** A log route call, the bodies the caller asked to omit, and the words only those bodies hold. */
+    private record Omission(String requestId, boolean requestOmitted, boolean responseOmitted, String requestWords,
+            String responseWords) {
+    }
+
+    @Test
+    void omitHeadersOnTheLogRoutesKeepBodiesOutOfTheStoreAndTheWebhooks() {
+        Api api = freshOrg();
+        long start = 1_768_473_000_000L;
+        try (Receiver receiver = new Receiver()) {
+            Webhooks.create(api, receiver.url(), "{}", true);
+            List<Omission> cases = new ArrayList<>();
+            String id = UUID.randomUUID().toString();
+            assertThat(api.postWithHeaders("/v1/request/log", Webhooks.log(id, "gpt-4o", "prod"),
+                    java.util.Map.of("Helicone-Omit-Request", "true", "Helicone-Omit-Response", "TRUE")).status()).isEqualTo(200);
+            cases.add(new Omission(id, true, true, "\"hi\"", "\"yo\""));
+            id = UUID.randomUUID().toString();
+            assertThat(api.postWithHeaders("/v1/request/log", Webhooks.log(id, "gpt-4o", "prod"),
+                    java.util.Map.of("Helicone-Omit-Response", "true", "Helicone-Omit-Request", "yes")).status()).isEqualTo(200);
+            cases.add(new Omission(id, false, true, "\"hi\"", "\"yo\""));
+            id = UUID.randomUUID().toString();
+            assertThat(api.postWithHeaders("/oai/v1/log", Logs.heliconeOpenAi("{\"Helicone-Request-Id\":\"" + id + "\"}", start, start + 930),
+                    java.util.Map.of("Helicone-Omit-Request", "true")).status()).isEqualTo(200);
+            cases.add(new Omission(id, true, false, "Say hi", "Hi!"));
+            // In meta, as Helicone's async loggers may list them; meta wins over the call's own header.
+            id = UUID.randomUUID().toString();
+            assertThat(api.postWithHeaders("/custom/v1/log", Logs.heliconeOpenAi("{\"Helicone-Request-Id\":\"" + id
+                    + "\",\"Helicone-Omit-Response\":\"true\",\"Helicone-Omit-Request\":\"false\"}", start, start + 930),
+                    java.util.Map.of("Helicone-Omit-Request", "true")).status()).isEqualTo(200);
+            cases.add(new Omission(id, false, true, "Say hi", "Hi!"));
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> receiver.received().size() == cases.size());
+            for (Omission c : cases) {
+                JsonNode log = api.get("/v1/request/" + c.requestId()).data();
+                assertThat(log.get("request").isNull()).as(c.toString()).isEqualTo(c.requestOmitted());
+                assertThat(log.get("response").isNull()).as(c.toString()).isEqualTo(c.responseOmitted());
+                assertThat(log.has("response_text")).isFalse();
+                // The facts are still read from an omitted body.
+                assertThat(log.get("model").asText()).isEqualTo("gpt-4o");
+                assertThat(log.get("metadata").get("totalTokens").asLong()).as(c.toString()).isEqualTo(30);
+
+                Receiver.Received got = receiver.received().stream().filter(r -> r.requestId().equals(c.requestId())).findFirst()
+                        .orElseThrow();
+                JsonNode payload = body(got);
+                assertThat(payload.get("request").isNull()).as(c.toString()).isEqualTo(c.requestOmitted());
+                assertThat(payload.get("request_body").isNull()).as(c.toString()).isEqualTo(c.requestOmitted());
+                assertThat(payload.get("response").isNull()).as(c.toString()).isEqualTo(c.responseOmitted());
+                assertThat(payload.get("response_body").isNull()).as(c.toString()).isEqualTo(c.responseOmitted());
+                assertThat(got.text().contains(c.requestWords())).as(c.toString()).isEqualTo(!c.requestOmitted());
+                assertThat(got.text().contains(c.responseWords())).as(c.toString()).isEqualTo(!c.responseOmitted());
+                JsonNode whole = TestJson.parse(api.withKey(null).get(payload.get("request_response_url").asText()
+                        .replaceFirst("^https?://[^/]+", "")).body());
+                assertThat(whole.get("request").isNull()).as(c.toString()).isEqualTo(c.requestOmitted());
+                assertThat(whole.get("response").isNull()).as(c.toString()).isEqualTo(c.responseOmitted());
+            }
         }
     }
 

@@ -164,7 +164,7 @@ class LogWriteJunkTest {
         JsonNode stored = assertEnvelope(call(server, "GET", "/v1/request/" + id, null, null, org.key(), List.of())).get("data");
         assertThat(stored.get("properties").size()).isEqualTo(after.properties());
         JsonNode root = TestJson.parse(body);
-        Expected expected = helicone ? expectHelicone(root, call) : expectPlain(root);
+        Expected expected = helicone ? expectHelicone(root, call) : expectPlain(root, call);
         expected.requestId().ifPresent(given -> assertThat(id).isEqualTo(given));
         assertThat(stored.get("request")).as("the request body reads back as sent").isEqualTo(expected.request());
         if (expected.responseText() != null) {
@@ -240,17 +240,27 @@ class LogWriteJunkTest {
         String provider = stated != null && stated.isTextual() && !stated.textValue().isBlank()
                 ? stated.textValue().trim().toUpperCase(Locale.ROOT) : routeProvider;
         String userId = helicone.get("helicone-user-id");
+        boolean omitResponse = omits(helicone, "helicone-omit-response");
         return new Expected(
                 Optional.ofNullable(helicone.get("helicone-request-id")).map(s -> s.trim().toLowerCase(Locale.ROOT)),
-                providerRequest.get("json"),
-                responseJson == null ? NullNode.instance : responseJson,
-                textBody != null && textBody.isTextual() ? textBody : null,
+                omits(helicone, "helicone-omit-request") ? NullNode.instance : providerRequest.get("json"),
+                responseJson == null || omitResponse ? NullNode.instance : responseJson,
+                textBody != null && textBody.isTextual() && !omitResponse ? textBody : null,
                 providerResponse.get("status").intValue(),
                 userId == null || userId.isEmpty() ? null : userId,
                 properties, provider, null);
     }
 
-    private static Expected expectPlain(JsonNode root) {
+    /** Helicone-Omit-Request / -Response: "true" in any case, blanks around it ignored; anything else omits nothing. */
+    private static boolean omits(Map<String, String> helicone, String name) {
+        String value = helicone.get(name);
+        return value != null && value.trim().equalsIgnoreCase("true");
+    }
+
+    private static Expected expectPlain(JsonNode root, LogCall call) {
+        Map<String, String> helicone = new LinkedHashMap<>();
+        call.headerList().forEach(h -> helicone.putIfAbsent(h.name().toLowerCase(Locale.ROOT), h.value()));
+        boolean omitResponse = omits(helicone, "helicone-omit-response");
         Map<String, String> properties = new LinkedHashMap<>();
         JsonNode given = root.get("properties");
         if (given != null && given.isObject()) {
@@ -263,8 +273,8 @@ class LogWriteJunkTest {
         JsonNode provider = root.get("provider");
         return new Expected(
                 requestId != null && requestId.isTextual() ? Optional.of(requestId.textValue().trim().toLowerCase(Locale.ROOT)) : Optional.empty(),
-                root.get("request"),
-                response == null ? NullNode.instance : response,
+                omits(helicone, "helicone-omit-request") ? NullNode.instance : root.get("request"),
+                response == null || omitResponse ? NullNode.instance : response,
                 null,
                 root.get("status").intValue(),
                 userId != null && userId.isTextual() && !userId.textValue().isEmpty() ? userId.textValue() : null,
@@ -374,7 +384,9 @@ class LogWriteJunkTest {
                         .as((k, v) -> new Mutation(List.of(k), v))));
         Arbitrary<String> base = Arbitraries.of(PLAIN_BASE, PLAIN_BASE.replace("\"request_id\":\"REQUEST_ID\",", ""))
                 .map(b -> b.replace("REQUEST_ID", UUID.randomUUID().toString()));
-        return Combinators.combine(base, mutation.list().ofMaxSize(3), Arbitraries.of(List.<Header>of(), List.of(new Header("Helicone-User-Id", "ignored"))),
+        return Combinators.combine(base, mutation.list().ofMaxSize(3), Arbitraries.of(List.<Header>of(), List.of(new Header("Helicone-User-Id", "ignored")),
+                        List.of(new Header("Helicone-Omit-Request", "true")), List.of(new Header("Helicone-Omit-Response", "TRUE")),
+                        List.of(new Header("Helicone-Omit-Request", "yes"), new Header("Helicone-Omit-Response", "True"))),
                 contentTypes(), encodings()).as((b, m, h, ct, e) -> new LogCall("/v1/request/log", b, m, h, ct, e));
     }
 
@@ -489,7 +501,8 @@ class LogWriteJunkTest {
                 "\"Helicone-User-Id\":" + quote("u\u00e9\ud83d\ude00", false), "\"helicone-user-id\":\"\"", "\"Helicone-User-Id\":7",
                 "\"Helicone-User-Id\":\"a\\u0000b\"", "\"Helicone-Request-Id\":\"" + UUID.randomUUID() + "\"",
                 "\"HELICONE-REQUEST-ID\":\"not-a-uuid\"", "\"X-Other\":5", "\"Helicone-Property-\":\"empty name\"",
-                "\"Helicone-Cache-Enabled\":\"true\"").list().ofMaxSize(3);
+                "\"Helicone-Cache-Enabled\":\"true\"", "\"Helicone-Omit-Request\":\"true\"", "\"helicone-omit-response\":\"TRUE\"",
+                "\"Helicone-Omit-Response\":\"false\"", "\"Helicone-Omit-Request\":\" true \"").list().ofMaxSize(3);
         return Combinators.combine(properties, others).as((p, o) -> {
             List<String> all = new ArrayList<>(p);
             all.addAll(o);
@@ -536,6 +549,8 @@ class LogWriteJunkTest {
                 Tuple.of(2, value.map(v -> new Header("Helicone-User-Id", v))),
                 Tuple.of(2, requestIds().filter(LogWriteJunkTest::isHeaderSafe).map(v -> new Header("Helicone-Request-Id", v))),
                 Tuple.of(1, value.map(v -> new Header("Helicone-Auth", v))),
+                Tuple.of(2, Combinators.combine(Arbitraries.of("Helicone-Omit-Request", "Helicone-Omit-Response"),
+                        Arbitraries.of("true", "TRUE", "True", "false", "yes", "1")).as(Header::new)),
                 Tuple.of(1, value.map(v -> new Header("X-Junk", v))));
         return Arbitraries.frequencyOf(
                 Tuple.of(10, header.list().ofMaxSize(5)),
