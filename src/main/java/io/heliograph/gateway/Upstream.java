@@ -1,10 +1,8 @@
 package io.heliograph.gateway;
 
 import io.heliograph.destination.DestinationGuard;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
-import java.util.List;
 import org.eclipse.jetty.client.HttpClient;
 
 /**
@@ -38,9 +36,7 @@ final class Upstream implements AutoCloseable {
         if (guard != null) {
             client.setSocketAddressResolver((host, port, context, promise) -> {
                 try {
-                    List<InetSocketAddress> addresses = guard.resolveHostForSend(host).stream()
-                            .map(a -> new InetSocketAddress(a, port)).toList();
-                    promise.succeeded(addresses);
+                    promise.succeeded(guard.socketAddressesForSend(host, port));
                 } catch (RuntimeException e) {
                     promise.failed(e);
                 }
