@@ -18,8 +18,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What the gateway adds to a call. Starts a fake OpenAI upstream on loopback (the gateway must be
- * started with --openai-base-url http://127.0.0.1:UPSTREAM_PORT), then:
+ * What the gateway adds to a call, on one ROUTE: {@code oai} (default; /oai/v1/chat/completions),
+ * {@code anthropic} (/anthropic/v1/messages, Anthropic's bodies and events) or {@code gateway}
+ * (/gateway/v1/chat/completions with Helicone-Target-Url naming the upstream, through the destination
+ * guard). Starts a fake upstream on loopback serving both APIs (the server must be started with
+ * --openai-base-url and --anthropic-base-url http://127.0.0.1:UPSTREAM_PORT, and for {@code gateway}
+ * with private and http destinations allowed, since the target is loopback), then:
  *
  * 1. Non-streaming: at RATE calls/s for WARMUP + SECONDS, each tick sends one chat completion
  *    straight to the upstream and one through the gateway, open-loop (latency counted from the
@@ -31,7 +35,7 @@ import java.util.regex.Pattern;
  *
  * Bounded in count and time; loopback only.
  *
- *   java bench/GatewayOverhead.java http://127.0.0.1:18590 <api key> 18591 [rate=200] [seconds=30] [warmup=10] [streams=100]
+ *   java bench/GatewayOverhead.java http://127.0.0.1:18590 <api key> 18591 [rate=200] [seconds=30] [warmup=10] [streams=100] [route=oai]
  */
 public class GatewayOverhead {
     static final String RESPONSE = "{\"id\":\"chatcmpl-b\",\"object\":\"chat.completion\",\"created\":1736937000,"
@@ -42,6 +46,35 @@ public class GatewayOverhead {
             + "{\"role\":\"user\",\"content\":\"Say hello and offer help in one sentence.\"}],\"temperature\":0.7}";
     static final String STREAM_REQUEST = "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"stream_options\":{\"include_usage\":true},"
             + "\"messages\":[{\"role\":\"user\",\"content\":\"Count to twenty.\"}]}";
+    static final String MESSAGE = "{\"id\":\"msg_bench\",\"type\":\"message\",\"role\":\"assistant\","
+            + "\"model\":\"claude-sonnet-4-5-20250929\",\"content\":[{\"type\":\"text\",\"text\":"
+            + "\"Hello! How can I help you today? I can answer questions, write, summarise and more.\"}],"
+            + "\"stop_reason\":\"end_turn\",\"stop_sequence\":null,\"usage\":{\"input_tokens\":13,"
+            + "\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":0,\"output_tokens\":17}}";
+    static final String MESSAGE_REQUEST = "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":256,\"system\":\"You are helpful.\","
+            + "\"messages\":[{\"role\":\"user\",\"content\":\"Say hello and offer help in one sentence.\"}]}";
+    static final String MESSAGE_STREAM_REQUEST = "{\"model\":\"claude-haiku-4-5\",\"max_tokens\":256,\"stream\":true,"
+            + "\"messages\":[{\"role\":\"user\",\"content\":\"Count to twenty.\"}]}";
+
+    /** One gateway route as the bench drives it. */
+    record Route(String name, String directPath, String gatewayPath, String request, String streamRequest, String response,
+                 int streamDataLines) {
+        static Route named(String name) {
+            return switch (name) {
+                case "oai" -> new Route(name, "/v1/chat/completions", "/oai/v1/chat/completions", REQUEST, STREAM_REQUEST,
+                        RESPONSE, CHUNKS + 2);
+                case "anthropic" -> new Route(name, "/v1/messages", "/anthropic/v1/messages", MESSAGE_REQUEST,
+                        MESSAGE_STREAM_REQUEST, MESSAGE, CHUNKS + 5);
+                case "gateway" -> new Route(name, "/v1/chat/completions", "/gateway/v1/chat/completions", REQUEST,
+                        STREAM_REQUEST, RESPONSE, CHUNKS + 2);
+                default -> throw new IllegalArgumentException("route must be oai, anthropic or gateway");
+            };
+        }
+    }
+
+    static Route route;
+    static String target;
+
     static final int CHUNKS = 20;
     static final long CHUNK_INTERVAL_MS = 20;
     static final Pattern STAMP = Pattern.compile("\"t\":(\\d+)");
@@ -54,12 +87,15 @@ public class GatewayOverhead {
         int seconds = args.length > 4 ? Integer.parseInt(args[4]) : 30;
         int warmup = args.length > 5 ? Integer.parseInt(args[5]) : 10;
         int streams = args.length > 6 ? Integer.parseInt(args[6]) : 100;
+        route = Route.named(args.length > 7 ? args[7] : "oai");
+        target = "http://127.0.0.1:" + upstreamPort;
         if (!gateway.startsWith("http://127.0.0.1") && !gateway.startsWith("http://localhost")) {
             throw new IllegalArgumentException("loopback only");
         }
         HttpServer upstream = startUpstream(upstreamPort);
-        String direct = "http://127.0.0.1:" + upstreamPort + "/v1/chat/completions";
-        String viaGateway = gateway + "/oai/v1/chat/completions";
+        String direct = "http://127.0.0.1:" + upstreamPort + route.directPath();
+        String viaGateway = gateway + route.gatewayPath();
+        System.out.println("route " + route.name() + ": " + viaGateway);
         try {
             nonStreaming(direct, viaGateway, key, rate, seconds, warmup);
             streaming(direct, viaGateway, key, streams);
@@ -100,6 +136,41 @@ public class GatewayOverhead {
                 Thread.currentThread().interrupt();
             }
         });
+        byte[] message = MESSAGE.getBytes(StandardCharsets.UTF_8);
+        server.createContext("/v1/messages", exchange -> {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("request-id", "req_bench");
+            if (!body.contains("\"stream\":true")) {
+                exchange.getResponseHeaders().add("Content-Type", "application/json");
+                exchange.sendResponseHeaders(200, message.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(message);
+                }
+                return;
+            }
+            exchange.getResponseHeaders().add("Content-Type", "text/event-stream; charset=utf-8");
+            exchange.sendResponseHeaders(200, 0);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(("event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_s\",\"type\":\"message\","
+                        + "\"role\":\"assistant\",\"model\":\"claude-haiku-4-5-20251001\",\"content\":[],\"usage\":{\"input_tokens\":5,"
+                        + "\"output_tokens\":1}}}\n\nevent: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,"
+                        + "\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n").getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                for (int i = 0; i < CHUNKS; i++) {
+                    Thread.sleep(CHUNK_INTERVAL_MS);
+                    String chunk = "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"t\":"
+                            + System.nanoTime() + ",\"delta\":{\"type\":\"text_delta\",\"text\":\"" + i + " \"}}\n\n";
+                    out.write(chunk.getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                }
+                out.write(("event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n"
+                        + "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},"
+                        + "\"usage\":{\"output_tokens\":20}}\n\nevent: message_stop\ndata: {\"type\":\"message_stop\"}\n\n")
+                        .getBytes(StandardCharsets.UTF_8));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
         server.start();
         return server;
     }
@@ -108,8 +179,14 @@ public class GatewayOverhead {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(java.time.Duration.ofSeconds(30))
                 .header("Content-Type", "application/json").header("Authorization", "Bearer sk-bench")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
-        if (url.contains("/oai/")) {
+        if (!url.startsWith(target)) {
             b.header("Helicone-Auth", "Bearer " + key).header("Helicone-Property-Bench", "gateway-overhead");
+            if (route.name().equals("gateway")) {
+                b.header("Helicone-Target-Url", target);
+            }
+            if (route.name().equals("anthropic")) {
+                b.header("anthropic-version", "2023-06-01");
+            }
         }
         return b.build();
     }
@@ -137,9 +214,9 @@ public class GatewayOverhead {
                 threads.execute(() -> {
                     try {
                         HttpResponse<byte[]> r = (through ? gatewayClient : directClient).send(
-                                request(through ? viaGateway : direct, key, REQUEST), HttpResponse.BodyHandlers.ofByteArray());
+                                request(through ? viaGateway : direct, key, route.request()), HttpResponse.BodyHandlers.ofByteArray());
                         long micros = (System.nanoTime() - scheduled) / 1_000;
-                        if (r.statusCode() != 200 || r.body().length != RESPONSE.length()) {
+                        if (r.statusCode() != 200 || r.body().length != route.response().length()) {
                             if (errors.incrementAndGet() <= 5) {
                                 System.out.println("  error: " + (through ? "gateway " : "direct ") + r.statusCode() + " "
                                         + new String(r.body(), StandardCharsets.UTF_8));
@@ -180,7 +257,7 @@ public class GatewayOverhead {
                 running.add(threads.submit(() -> {
                     try {
                         HttpResponse<java.util.stream.Stream<String>> r = client.send(
-                                request(through ? viaGateway : direct, key, STREAM_REQUEST), HttpResponse.BodyHandlers.ofLines());
+                                request(through ? viaGateway : direct, key, route.streamRequest()), HttpResponse.BodyHandlers.ofLines());
                         int seen = (int) r.body().peek(line -> {
                             long now = System.nanoTime();
                             Matcher m = STAMP.matcher(line);
@@ -188,7 +265,7 @@ public class GatewayOverhead {
                                 delays.add((now - Long.parseLong(m.group(1))) / 1_000);
                             }
                         }).filter(line -> line.startsWith("data:")).count();
-                        if (seen != CHUNKS + 2) {
+                        if (seen != route.streamDataLines()) {
                             errors.incrementAndGet();
                         }
                     } catch (Exception e) {

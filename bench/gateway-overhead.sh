@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Runs bench/GatewayOverhead.java against a fresh server on loopback and stops it afterwards.
-#   bench/gateway-overhead.sh [sqlite|postgres] [rate] [seconds] [warmup] [streams]
+#   bench/gateway-overhead.sh [sqlite|postgres] [rate] [seconds] [warmup] [streams] [oai|anthropic|gateway]
+# The generic gateway's target is the bench's upstream on loopback, so private and http destinations are
+# allowed for that run (no webhook exists in it).
 # postgres uses a throw-away database "hg_bench_gateway" on the local server (dropped afterwards).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/jdk.sh
-store=${1:-sqlite}; shift || true
+store=${1:-sqlite}; route=${6:-oai}; shift || true
 port=18590; upstream=18591
 key=hg_bench_gateway_key_0123456789abcdefghijklmn
 data=$(mktemp -d)
@@ -15,7 +17,9 @@ if [ "$store" = postgres ]; then
   db_args=(--database-url "jdbc:postgresql://127.0.0.1:5432/hg_bench_gateway?user=postgres")
 fi
 HELIOGRAPH_BOOTSTRAP_API_KEY=$key ./heliograph serve --port $port --bind 127.0.0.1 --data-dir "$data" \
-  --openai-base-url http://127.0.0.1:$upstream "${db_args[@]}" >"$data/server.log" 2>&1 &
+  --openai-base-url http://127.0.0.1:$upstream --anthropic-base-url http://127.0.0.1:$upstream \
+  --allow-private-destinations="$([ "$route" = gateway ] && echo true || echo false)" \
+  --allow-http-destinations="$([ "$route" = gateway ] && echo true || echo false)" "${db_args[@]}" >"$data/server.log" 2>&1 &
 server=$!
 cleanup() {
   kill $server 2>/dev/null || true; wait $server 2>/dev/null || true

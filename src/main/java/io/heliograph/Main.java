@@ -118,6 +118,16 @@ public final class Main implements Runnable {
                 description = "Upstream of the gateway's /oai/v1/* routes (env HELIOGRAPH_OPENAI_BASE_URL, default ${DEFAULT-VALUE}).")
         String openAiBaseUrl;
 
+        @Option(names = "--anthropic-base-url",
+                defaultValue = "${env:HELIOGRAPH_ANTHROPIC_BASE_URL:-" + Config.DEFAULT_ANTHROPIC_BASE_URL + "}",
+                description = "Upstream of the gateway's /anthropic/v1/* routes (env HELIOGRAPH_ANTHROPIC_BASE_URL, default ${DEFAULT-VALUE}).")
+        String anthropicBaseUrl;
+
+        @Option(names = "--gateway-targets", defaultValue = "${env:HELIOGRAPH_GATEWAY_TARGETS:-}",
+                description = "Hosts the generic gateway /gateway/* may reach, comma-separated, *. prefix allowed;"
+                        + " empty = any host the destination guard allows (env HELIOGRAPH_GATEWAY_TARGETS).")
+        String gatewayTargets;
+
         @Option(names = "--gateway-timeout",
                 defaultValue = "${env:HELIOGRAPH_GATEWAY_TIMEOUT:-" + Config.DEFAULT_GATEWAY_TIMEOUT + "}",
                 description = "Longest the gateway waits for the upstream's headers or its next bytes; then 504"
@@ -156,6 +166,8 @@ public final class Main implements Runnable {
                     .hostConcurrency(hostConcurrency)
                     .inlineBodyLimit(inlineBodyLimit)
                     .openAiBaseUrl(openAiBaseUrl)
+                    .anthropicBaseUrl(anthropicBaseUrl)
+                    .gatewayTargets(gatewayTargets)
                     .gatewayTimeout(gatewayTimeout)
                     .retention(retention)
                     .rateLimit(rateLimit)

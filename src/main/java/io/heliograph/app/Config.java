@@ -1,6 +1,7 @@
 package io.heliograph.app;
 
 import io.heliograph.delivery.RetrySchedule;
+import io.heliograph.destination.HostAllowList;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -24,6 +25,8 @@ import java.util.Objects;
  * @param hostConcurrency           deliveries in flight per destination origin (scheme, host, port), across all webhooks and orgs
  * @param inlineBodyLimitBytes      largest request or response body sent inline in a payload
  * @param openAiBaseUrl             upstream of the gateway's {@code /oai/v1/*} routes (scheme, host, optional path)
+ * @param anthropicBaseUrl          upstream of the gateway's {@code /anthropic/v1/*} routes (scheme, host, optional path)
+ * @param gatewayTargets            hosts the generic gateway {@code /gateway/*} may reach; empty: any the destination guard allows
  * @param gatewayTimeout            longest the gateway waits for the upstream to say anything: for its
  *                                  response headers, and between any two pieces of its body
  * @param retention                 how long logs and delivery records are kept; zero keeps them forever
@@ -44,6 +47,8 @@ public record Config(
         int hostConcurrency,
         long inlineBodyLimitBytes,
         URI openAiBaseUrl,
+        URI anthropicBaseUrl,
+        HostAllowList gatewayTargets,
         Duration gatewayTimeout,
         Duration retention,
         int rateLimit,
@@ -61,6 +66,8 @@ public record Config(
     public static final int DEFAULT_HOST_CONCURRENCY = 64;
     public static final String DEFAULT_INLINE_BODY_LIMIT = "64KiB";
     public static final String DEFAULT_OPENAI_BASE_URL = "https://api.openai.com";
+    public static final String DEFAULT_ANTHROPIC_BASE_URL = "https://api.anthropic.com";
+    public static final String DEFAULT_GATEWAY_TARGETS = "";
     /** As long as the OpenAI SDKs wait by default: reasoning models can think for minutes before a byte. */
     public static final String DEFAULT_GATEWAY_TIMEOUT = "10m";
     public static final String DEFAULT_RETENTION = "30d";
@@ -84,6 +91,8 @@ public record Config(
             throw new IllegalArgumentException("Inline body limit must not be negative");
         }
         Objects.requireNonNull(openAiBaseUrl, "openAiBaseUrl");
+        Objects.requireNonNull(anthropicBaseUrl, "anthropicBaseUrl");
+        Objects.requireNonNull(gatewayTargets, "gatewayTargets");
         if (gatewayTimeout == null || gatewayTimeout.isZero() || gatewayTimeout.isNegative()) {
             throw new IllegalArgumentException("Gateway timeout must be positive");
         }
@@ -117,18 +126,18 @@ public record Config(
      * An upstream base URL: absolute http(s), a host, no query, user info or fragment; a trailing
      * slash is dropped so that {@code /v1/…} can be appended.
      */
-    private static URI parseBaseUrl(String text) {
+    private static URI parseBaseUrl(String text, String provider, String example) {
         URI uri;
         try {
             uri = new URI(text.trim());
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("Invalid OpenAI base URL '" + text + "'");
+            throw new IllegalArgumentException("Invalid " + provider + " base URL '" + text + "'");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null || uri.getRawQuery() != null
                 || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
-            throw new IllegalArgumentException("OpenAI base URL must be an http(s) URL with a host and no query, e.g. "
-                    + DEFAULT_OPENAI_BASE_URL + ", got '" + text + "'");
+            throw new IllegalArgumentException(provider + " base URL must be an http(s) URL with a host and no query, e.g. "
+                    + example + ", got '" + text + "'");
         }
         String path = uri.getRawPath() == null ? "" : uri.getRawPath();
         while (path.endsWith("/")) {
@@ -163,6 +172,8 @@ public record Config(
         private int hostConcurrency = DEFAULT_HOST_CONCURRENCY;
         private long inlineBodyLimitBytes;
         private URI openAiBaseUrl;
+        private URI anthropicBaseUrl;
+        private HostAllowList gatewayTargets;
         private Duration gatewayTimeout;
         private Duration retention;
         private int rateLimit = DEFAULT_RATE_LIMIT;
@@ -172,6 +183,8 @@ public record Config(
             retrySchedule(DEFAULT_RETRY_SCHEDULE);
             inlineBodyLimit(DEFAULT_INLINE_BODY_LIMIT);
             openAiBaseUrl(DEFAULT_OPENAI_BASE_URL);
+            anthropicBaseUrl(DEFAULT_ANTHROPIC_BASE_URL);
+            gatewayTargets(DEFAULT_GATEWAY_TARGETS);
             gatewayTimeout(DEFAULT_GATEWAY_TIMEOUT);
             retention(DEFAULT_RETENTION);
         }
@@ -243,7 +256,18 @@ public record Config(
         }
 
         public Builder openAiBaseUrl(String text) {
-            openAiBaseUrl = parseBaseUrl(text);
+            openAiBaseUrl = parseBaseUrl(text, "OpenAI", DEFAULT_OPENAI_BASE_URL);
+            return this;
+        }
+
+        public Builder anthropicBaseUrl(String text) {
+            anthropicBaseUrl = parseBaseUrl(text, "Anthropic", DEFAULT_ANTHROPIC_BASE_URL);
+            return this;
+        }
+
+        /** Comma-separated host names, {@code *.} prefix allowed; empty for any host the guard allows. */
+        public Builder gatewayTargets(String text) {
+            gatewayTargets = HostAllowList.parse(text);
             return this;
         }
 
@@ -281,7 +305,7 @@ public record Config(
         public Config build() {
             return new Config(port, bind, publicUrl, dataDir, databaseUrl, bootstrapApiKey, allowPrivateDestinations,
                     allowHttpDestinations, retrySchedule, webhookConcurrency, hostConcurrency, inlineBodyLimitBytes,
-                    openAiBaseUrl, gatewayTimeout, retention, rateLimit, ingestRateLimit);
+                    openAiBaseUrl, anthropicBaseUrl, gatewayTargets, gatewayTimeout, retention, rateLimit, ingestRateLimit);
         }
     }
 }

@@ -128,8 +128,8 @@ public final class Heliograph implements AutoCloseable {
                     IngestService.NewLogHook.afterEachCommit(metrics::logsIngested)));
 
             RateLimits limits = new RateLimits(config.rateLimit(), config.ingestRateLimit(), System::nanoTime);
-            gateway = new GatewayRoutes(keys, config.openAiBaseUrl(), config.gatewayTimeout(), ingest, limits.ingest(),
-                    metrics, clock);
+            gateway = new GatewayRoutes(keys, new GatewayRoutes.Upstreams(config.openAiBaseUrl(), config.anthropicBaseUrl(),
+                    config.gatewayTargets(), config.gatewayTimeout()), guard, ingest, limits.ingest(), metrics, clock);
             ShutdownGate gate = new ShutdownGate();
             HttpRouting.Builder routing = HttpRouting.builder()
                     .addFilter(gate)

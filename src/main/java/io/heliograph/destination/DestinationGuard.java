@@ -166,6 +166,14 @@ public final class DestinationGuard {
         return addresses;
     }
 
+    /**
+     * {@link #resolveHostForSend} as the socket addresses an HTTP client's resolver hook answers with: the
+     * connection goes to exactly what was checked.
+     */
+    public List<java.net.InetSocketAddress> socketAddressesForSend(String host, int port) throws RefusedDestinationException {
+        return resolveHostForSend(host).stream().map(a -> new java.net.InetSocketAddress(a, port)).toList();
+    }
+
     private void requireAllowedScheme(Destination destination) {
         if (!allowHttp && !destination.isHttps()) {
             throw new RefusedDestinationException(HTTPS_REQUIRED);

@@ -1,5 +1,6 @@
 package io.heliograph.gateway;
 
+import io.heliograph.destination.DestinationGuard;
 import java.net.URI;
 import java.time.Duration;
 import org.eclipse.jetty.client.HttpClient;
@@ -8,6 +9,10 @@ import org.eclipse.jetty.client.HttpClient;
  * The gateway's HTTP client to the upstream. It changes nothing on the way: no content decoding
  * (compressed bodies pass as they are), no User-Agent of its own, no redirects followed, no
  * authentication challenges answered — the caller sees what the upstream said.
+ *
+ * <p>A configured upstream (the OpenAI or Anthropic base URL) is trusted as given. The generic
+ * gateway's upstream is named by each caller, so its client connects only through the destination
+ * guard: every connection goes to exactly the addresses the guard approved for its host.
  */
 final class Upstream implements AutoCloseable {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
@@ -17,8 +22,26 @@ final class Upstream implements AutoCloseable {
     private final HttpClient client = new HttpClient();
 
     Upstream(URI baseUrl, Duration timeout) {
+        this(baseUrl, timeout, null);
+    }
+
+    /** A client for caller-named targets: no base URL, every connection resolved by {@code guard}. */
+    static Upstream guarded(DestinationGuard guard, Duration timeout) {
+        return new Upstream(null, timeout, guard);
+    }
+
+    private Upstream(URI baseUrl, Duration timeout, DestinationGuard guard) {
         this.baseUrl = baseUrl;
         this.timeout = timeout;
+        if (guard != null) {
+            client.setSocketAddressResolver((host, port, context, promise) -> {
+                try {
+                    promise.succeeded(guard.socketAddressesForSend(host, port));
+                } catch (RuntimeException e) {
+                    promise.failed(e);
+                }
+            });
+        }
         client.setFollowRedirects(false);
         client.setConnectTimeout(CONNECT_TIMEOUT.toMillis());
         client.setUserAgentField(null);
@@ -51,8 +74,13 @@ final class Upstream implements AutoCloseable {
      * {@code <base>/v1/chat/completions?x=1}, path and query passed raw (already percent-encoded).
      */
     URI target(String rawPathAfterPrefix, String rawQuery) {
+        return join(baseUrl.toString(), rawPathAfterPrefix, rawQuery);
+    }
+
+    /** {@code base + path + ?query}, path and query raw; throws IllegalArgumentException when that is no URI. */
+    static URI join(String base, String rawPath, String rawQuery) {
         String query = rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery;
-        return URI.create(baseUrl + rawPathAfterPrefix + query);
+        return URI.create(base + rawPath + query);
     }
 
     @Override

@@ -4,6 +4,8 @@ package io.heliograph.ingest;
  * One exchange the gateway carried, as it saw it: raw bytes, still in their content encodings.
  * {@link GatewayLogFormat} turns it into a log.
  *
+ * @param provider         who served it: the route's provider, or for the generic gateway the one its
+ *                         target host names ({@code CUSTOM} when none)
  * @param upstreamUrl      the URL the request went to
  * @param startedAt        when the gateway received the request (epoch ms)
  * @param endedAt          when the exchange ended: last byte to the caller, or the failure (epoch ms)
@@ -15,6 +17,7 @@ package io.heliograph.ingest;
  */
 public record GatewayExchange(
         LogIdentity identity,
+        String provider,
         boolean omitRequest,
         boolean omitResponse,
         String upstreamUrl,

@@ -55,7 +55,7 @@ public final class GatewayLogFormat {
         Long ttft = streamed && ex.firstByteAt() != null ? Math.max(0, ex.firstByteAt() - ex.startedAt()) : null;
         return LogInput.builder()
                 .identity(ex.identity())
-                .provider(Provider.OPENAI)
+                .provider(ex.provider() == null ? Provider.CUSTOM : ex.provider())
                 .status(ex.status())
                 .startedAt(ex.startedAt())
                 .endedAt(Math.max(ex.startedAt(), ex.endedAt()))

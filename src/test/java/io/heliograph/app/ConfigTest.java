@@ -39,6 +39,8 @@ class ConfigTest {
         assertThat(d.hostConcurrency()).isEqualTo(64);
         assertThat(d.inlineBodyLimitBytes()).isEqualTo(64 * 1024);
         assertThat(d.openAiBaseUrl()).isEqualTo(URI.create("https://api.openai.com"));
+        assertThat(d.anthropicBaseUrl()).isEqualTo(URI.create("https://api.anthropic.com"));
+        assertThat(d.gatewayTargets().isEmpty()).as("any host the guard allows").isTrue();
         assertThat(d.gatewayTimeout()).isEqualTo(Duration.ofMinutes(10));
         assertThat(d.retention()).isEqualTo(Duration.ofDays(30));
         assertThat(d.rateLimit()).isEqualTo(100);
@@ -67,6 +69,34 @@ class ConfigTest {
                 .isEqualTo(URI.create("https://proxy.example.com/openai"));
         for (String bad : new String[] {"ftp://example.com", "https://example.com/?a=1", "https://u@example.com", "example.com"}) {
             assertThatThrownBy(() -> Config.builder().openAiBaseUrl(bad)).as(bad).hasMessageContaining("OpenAI base URL");
+        }
+    }
+
+    @Test
+    void theAnthropicBaseUrlFollowsTheSameRulesAndNamesItself() {
+        assertThat(Config.builder().anthropicBaseUrl("http://127.0.0.1:8080/claude/").build().anthropicBaseUrl())
+                .isEqualTo(URI.create("http://127.0.0.1:8080/claude"));
+        for (String bad : new String[] {"ftp://example.com", "https://example.com/#x", "api.anthropic.com"}) {
+            assertThatThrownBy(() -> Config.builder().anthropicBaseUrl(bad)).as(bad).hasMessageContaining("Anthropic base URL");
+        }
+    }
+
+    @Test
+    void gatewayTargetsAreHostNamesOrWildcardsAndNothingElse() {
+        var targets = Config.builder().gatewayTargets(" API.Together.xyz., *.example.com ,,").build().gatewayTargets();
+        assertThat(targets.entries()).containsExactly("api.together.xyz", "*.example.com");
+        assertThat(targets.permits("api.together.xyz")).isTrue();
+        assertThat(targets.permits("API.TOGETHER.XYZ.")).isTrue();
+        assertThat(targets.permits("llm.example.com")).isTrue();
+        assertThat(targets.permits("a.b.example.com")).isTrue();
+        assertThat(targets.permits("example.com")).as("a wildcard names only what is under it").isFalse();
+        assertThat(targets.permits("evilexample.com")).isFalse();
+        assertThat(targets.permits("api.together.xyz.evil.com")).isFalse();
+        assertThat(targets.permits("127.0.0.1")).isFalse();
+        assertThat(Config.builder().gatewayTargets("").build().gatewayTargets().permits("anything.test")).isTrue();
+        for (String bad : new String[] {"https://api.together.xyz", "api.together.xyz:443", "api.together.xyz/v1", "*",
+                "a*.example.com", "two words"}) {
+            assertThatThrownBy(() -> Config.builder().gatewayTargets(bad)).as(bad).hasMessageContaining("Gateway targets");
         }
     }
 

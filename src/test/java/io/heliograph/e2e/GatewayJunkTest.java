@@ -29,8 +29,14 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 /**
  * Generated junk on both sides of the gateway — Helicone headers, request bodies and content types
  * from the caller; statuses, content types, encodings and bodies from the upstream — on both
- * stores. The caller gets the upstream's answer byte for byte, or the gateway's 400 in the
- * envelope; never a 500 or a hang. Every exchange that passed is logged.
+ * stores, through each route: {@code /oai/v1/*}, {@code /anthropic/v1/*} (with Anthropic-shaped junk
+ * too), and {@code /gateway/*} (with junk {@code Helicone-Target-Url}s as well). The caller gets the
+ * upstream's answer byte for byte, or the gateway's 400 in the envelope; never a 500 or a hang.
+ * Every exchange that passed is logged.
+ *
+ * <p>The generic gateway's server allows private destinations (the upstream is on loopback) but lists
+ * only loopback names in HELIOGRAPH_GATEWAY_TARGETS, so a generated target elsewhere is refused before
+ * any connection and nothing here ever leaves the machine.
  */
 class GatewayJunkTest {
     private static final Map<StoreKind, TestServer> SERVERS = new EnumMap<>(StoreKind.class);
@@ -44,11 +50,15 @@ class GatewayJunkTest {
     record Upstreamed(int status, String contentType, String encoding, byte[] body) {
     }
 
+    private static final String JUNK_HOST = "upstream.junk.test";
+
     @BeforeContainer
     static void start() {
         upstream = new FakeUpstream();
         for (StoreKind kind : StoreKind.values()) {
-            SERVERS.put(kind, TestServer.builder(kind).openAiBaseUrl(upstream.baseUrl()).start());
+            SERVERS.put(kind, TestServer.builder(kind).openAiBaseUrl(upstream.baseUrl()).anthropicBaseUrl(upstream.baseUrl())
+                    .resolver(io.heliograph.support.FakeResolver.standard().with(JUNK_HOST, "127.0.0.1"))
+                    .loopbackReceivers().gatewayTargets("127.0.0.1," + JUNK_HOST).start());
         }
     }
 
@@ -62,12 +72,29 @@ class GatewayJunkTest {
     @Property(tries = 150)
     void theGatewayNeverFails(@ForAll("callers") Caller caller, @ForAll("upstreams") Upstreamed answer,
             @ForAll StoreKind kind) throws Exception {
+        exchange(kind, "/oai/v1/chat/completions", caller, answer, null);
+    }
+
+    @Property(tries = 100)
+    void theAnthropicRouteNeverFails(@ForAll("callers") Caller caller, @ForAll("anthropicUpstreams") Upstreamed answer,
+            @ForAll StoreKind kind) throws Exception {
+        exchange(kind, "/anthropic/v1/messages", caller, answer, null);
+    }
+
+    @Property(tries = 100)
+    void theGenericGatewayNeverFails(@ForAll("callers") Caller caller, @ForAll("upstreams") Upstreamed answer,
+            @ForAll("targets") String target, @ForAll StoreKind kind) throws Exception {
+        exchange(kind, "/gateway/v1/chat/completions", caller, answer, target);
+    }
+
+    /** One call through {@code path}; {@code target} is the Helicone-Target-Url to send, or null for none. */
+    private static void exchange(StoreKind kind, String path, Caller caller, Upstreamed answer, String target) throws Exception {
         TestServer server = SERVERS.get(kind);
         String scenario = "junk-" + SCENARIOS.incrementAndGet();
         String[] extra = answer.encoding() == null ? new String[0] : new String[] {"Content-Encoding", answer.encoding()};
         upstream.on(scenario, FakeUpstream.body(answer.status(), answer.contentType(), answer.body(), extra));
 
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.baseUrl() + "/oai/v1/chat/completions"))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
                 .timeout(Duration.ofSeconds(20))
                 .header("Helicone-Auth", "Bearer " + TestServer.BOOTSTRAP_KEY)
                 .header(FakeUpstream.SCENARIO, scenario)
@@ -75,12 +102,17 @@ class GatewayJunkTest {
         if (!caller.contentType().isEmpty()) {
             request.header("Content-Type", caller.contentType());
         }
+        if (target != null) {
+            request.header("Helicone-Target-Url", target);
+        }
         for (int i = 0; i + 1 < caller.headers().size(); i += 2) {
             request.header(caller.headers().get(i), caller.headers().get(i + 1));
         }
         HttpResponse<byte[]> res = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
 
-        if (upstream.calls(scenario).isEmpty()) {
+        boolean reached = !upstream.calls(scenario).isEmpty();
+        net.jqwik.api.statistics.Statistics.collect(reached ? "reached the upstream" : "refused with a 400");
+        if (!reached) {
             assertThat(res.statusCode()).as(new String(res.body())).isEqualTo(400);
             Api.Response envelope = new Api.Response(res.statusCode(), new String(res.body()), Map.of());
             assertThat(envelope.json().get("data").isNull()).isTrue();
@@ -93,6 +125,40 @@ class GatewayJunkTest {
         Api api = server.api();
         await().atMost(Duration.ofSeconds(10)).until(() -> api.get("/v1/request/" + id).status() == 200);
         assertThat(api.get("/v1/request/" + id).data().get("status").asInt()).isEqualTo(answer.status());
+    }
+
+    /** Mostly the upstream, named in several ways; else junk text and hosts the target list or the guard refuses. */
+    @Provide
+    Arbitrary<String> targets() {
+        String port = upstream.baseUrl().replaceAll(".*:", "");
+        Arbitrary<String> text = Arbitraries.strings().ascii().ofMaxLength(300).map(s -> s.replaceAll("[\\x00-\\x1f\\x7f]", ""));
+        return Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(6, Arbitraries.of(upstream.baseUrl(), upstream.baseUrl() + "/", "http://" + JUNK_HOST + ":" + port,
+                        "http://2130706433:" + port, "HTTP://127.0.0.1:" + port + "/base")),
+                net.jqwik.api.Tuple.of(2, Arbitraries.strings().alpha().numeric().withChars("-._~%").ofMaxLength(40)
+                        .map(p -> upstream.baseUrl() + "/" + p)),
+                net.jqwik.api.Tuple.of(3, Arbitraries.of("", " ", "http://10.0.0.1:" + port, "http://[::1]:" + port,
+                        "http://169.254.169.254/latest/meta-data/", "http://localhost:" + port, "ftp://" + JUNK_HOST,
+                        "http://" + JUNK_HOST + ":" + port + "/?q=1", "http://u:p@" + JUNK_HOST + ":" + port,
+                        "http://api.openai.com", "//" + JUNK_HOST, "http://[::ffff:127.0.0.1]:" + port, "http://%31%32%37.0.0.1:" + port)),
+                net.jqwik.api.Tuple.of(2, text));
+    }
+
+    /** The upstream junk, plus Anthropic-shaped junk: events and usage with the wrong types, sizes and order. */
+    @Provide
+    Arbitrary<Upstreamed> anthropicUpstreams() {
+        Arbitrary<byte[]> body = Arbitraries.of(
+                "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"usage\":{\"input_tokens\":-3}}}\n\n",
+                "data: {\"type\":\"content_block_delta\",\"delta\":{\"type\":\"text_delta\",\"text\":7}}\n\n",
+                "data: {\"type\":\"content_block_delta\",\"index\":99999999999,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"a\\\":\"}}\n\n",
+                "data: {\"type\":\"message_delta\",\"usage\":{\"output_tokens\":1e400,\"cache_read_input_tokens\":\"x\"}}\n\ndata: {\"type\":\"message_stop\"}\n\n",
+                "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n",
+                "{\"type\":\"message\",\"model\":[],\"content\":{},\"usage\":{\"input_tokens\":5,\"cache_creation_input_tokens\":null}}",
+                "{\"usage\":{\"input_tokens\":\"x\",\"cache_read_input_tokens\":1e400}}").map(String::getBytes);
+        Arbitrary<Upstreamed> shaped = Combinators.combine(Arbitraries.of(200, 400, 429, 529),
+                Arbitraries.of("application/json", "text/event-stream", "text/event-stream; charset=utf-8"),
+                Arbitraries.just((String) null), body).as(Upstreamed::new);
+        return Arbitraries.oneOf(shaped, upstreams());
     }
 
     @Provide

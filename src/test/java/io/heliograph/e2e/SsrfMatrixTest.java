@@ -39,7 +39,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * refused again at send time when a webhook row already points at it: rows made while private
  * destinations were still allowed, rows whose name re-resolves to a private address after creation
  * (DNS rebinding), and rows from before the URL rules existed. A receiver that redirects to a private
- * address gets a failed attempt, and the redirect is not followed.
+ * address gets a failed attempt, and the redirect is not followed. The same forms, named as the generic
+ * gateway's {@code Helicone-Target-Url}, are each a 400 and no connection.
  *
  * <p>Nothing here may connect to anything but loopback. The guard refuses before connecting; names
  * resolve through a {@link FakeResolver}; loopback forms point at {@link ConnectionTrap}s, which must
@@ -262,6 +263,64 @@ class SsrfMatrixTest {
         }
     }
 
+    /**
+     * The generic gateway's {@code Helicone-Target-Url} passes the same guard: every form (but those a header
+     * cannot carry, non-ASCII text) is a 400 in the envelope and no connection, with private destinations off.
+     */
+    @Test
+    void everyFormIsRefusedAsAGatewayTarget() throws Exception {
+        FakeResolver dns = FakeResolver.standard();
+        try (ConnectionTrap trap = ConnectionTrap.ipv4();
+             ConnectionTrap trap6 = ConnectionTrap.ipv6();
+             TestServer server = TestServer.builder(store).resolver(dns).start()) {
+            List<Form> forms = FORMS.stream().map(f -> f.withPorts(trap.port(), trap6.port()))
+                    .filter(f -> f.url().chars().allMatch(c -> c < 0x80)).toList();
+            forms.stream().filter(f -> f.origin() == Origin.DNS_REBOUND).forEach(f -> dns.with(f.host(), f.answerArray()));
+            Map<Form, String> expected = new LinkedHashMap<>();
+            forms.forEach(f -> expected.put(f, gatewayRefusal(f)));
+
+            DestinationGuard serverRules = new DestinationGuard(dns, false, false);
+            Map<Form, String> beforeConnecting = new LinkedHashMap<>();
+            forms.forEach(f -> beforeConnecting.put(f, refusalBeforeConnecting(serverRules, f.url())));
+            assertThat(beforeConnecting).as("the guard refuses every form before connecting").isEqualTo(expectedMessages(forms));
+
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            Map<Form, String> observed = new LinkedHashMap<>();
+            for (Form form : forms) {
+                var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.baseUrl() + "/gateway/v1/chat/completions"))
+                        .header("Helicone-Auth", "Bearer " + TestServer.BOOTSTRAP_KEY)
+                        .header("Helicone-Target-Url", form.url())
+                        .header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-4o\"}")).build();
+                var response = http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+                observed.put(form, refusal(new Api.Response(response.statusCode(), response.body(), response.headers().map())));
+            }
+            summary.gatewayTargets = forms.size();
+            summary.gatewayRefused = (int) forms.stream().filter(f -> expected.get(f).equals(observed.get(f))).count();
+            assertThat(table(forms, "gateway", observed, "expected", expected))
+                    .containsExactlyElementsOf(table(forms, "gateway", expected, "expected", expected));
+            assertThat(trap.accepted() + trap6.accepted()).as("connections that reached a loopback trap").isZero();
+        }
+    }
+
+    /** What the gateway answers for a form: the guard's message, or the header's own rule (no query, fragment, user info). */
+    private static String gatewayRefusal(Form form) {
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(form.url());
+        } catch (java.net.URISyntaxException e) {
+            return GATEWAY_INVALID;
+        }
+        if (form.message().equals(INVALID_URL) || uri.getRawQuery() != null || uri.getRawFragment() != null
+                || uri.getRawUserInfo() != null) {
+            return GATEWAY_INVALID;
+        }
+        return "Helicone-Target-Url refused: " + form.message();
+    }
+
+    private static final String GATEWAY_INVALID =
+            "Helicone-Target-Url must be an absolute http(s) URL with a host and no query, e.g. https://api.together.xyz";
+
     @Test
     void redirectsToPrivateAddressesAreRecordedAsFailedAndNotFollowed() {
         // Receivers are plain http on loopback, so this server allows private destinations — a followed redirect
@@ -464,6 +523,8 @@ class SsrfMatrixTest {
         int connections;
         int redirects;
         int redirectsFailed;
+        int gatewayTargets;
+        int gatewayRefused;
 
         Summary(StoreKind store, long startNanos) {
             this.store = store;
@@ -473,8 +534,10 @@ class SsrfMatrixTest {
         String line() {
             return "ssrf matrix (%s): %d forms, %d refused at creation, %d refused at send time, %d connections; "
                     .formatted(store, forms, refusedAtCreation, refusedAtSend, connections)
-                    + "%d redirects recorded as failed and not followed, of %d; %.1f s"
-                    .formatted(redirectsFailed, redirects, (System.nanoTime() - startNanos) / 1e9);
+                    + "%d redirects recorded as failed and not followed, of %d; "
+                    .formatted(redirectsFailed, redirects)
+                    + "%d gateway targets refused with a 400, of %d; %.1f s"
+                    .formatted(gatewayRefused, gatewayTargets, (System.nanoTime() - startNanos) / 1e9);
         }
     }
 }

@@ -57,7 +57,7 @@ class GatewayLogWriterTest {
     }
 
     private static GatewayExchange exchange(LogIdentity identity) {
-        return new GatewayExchange(identity, false, false, "https://api.openai.com/v1/chat/completions", 1_000, 1_500, 1_100L,
+        return new GatewayExchange(identity, "OPENAI", false, false, "https://api.openai.com/v1/chat/completions", 1_000, 1_500, 1_100L,
                 "{\"model\":\"gpt-4o\"}".getBytes(StandardCharsets.UTF_8), "application/json", null, 200,
                 "{\"model\":\"gpt-4o\",\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":4}}".getBytes(StandardCharsets.UTF_8),
                 "application/json", null, Outcome.COMPLETED);

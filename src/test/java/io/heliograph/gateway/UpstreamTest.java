@@ -63,4 +63,22 @@ class UpstreamTest {
         assertThat(upstream.client().isStopped()).isTrue();
         upstream.close(); // a second close is harmless
     }
+
+    @Test
+    void aGuardedClientConnectsOnlyWhereTheGuardAllows() throws Exception {
+        io.heliograph.destination.DestinationGuard guard = new io.heliograph.destination.DestinationGuard(
+                host -> List.of(java.net.InetAddress.getByName(host.equals("private.test") ? "10.0.0.5" : "203.0.113.7")),
+                false, true);
+        try (Upstream upstream = Upstream.guarded(guard, Duration.ofSeconds(30))) {
+            var resolver = upstream.client().getSocketAddressResolver();
+            var refused = new java.util.concurrent.CompletableFuture<List<java.net.InetSocketAddress>>();
+            resolver.resolve("private.test", 443, null, org.eclipse.jetty.util.Promise.from(refused::complete, refused::completeExceptionally));
+            assertThat(refused).failsWithin(Duration.ofSeconds(5)).withThrowableThat()
+                    .withCauseInstanceOf(io.heliograph.destination.DestinationGuard.RefusedDestinationException.class);
+            var allowed = new java.util.concurrent.CompletableFuture<List<java.net.InetSocketAddress>>();
+            resolver.resolve("public.test", 443, null, org.eclipse.jetty.util.Promise.from(allowed::complete, allowed::completeExceptionally));
+            assertThat(allowed.get(5, java.util.concurrent.TimeUnit.SECONDS))
+                    .containsExactly(new java.net.InetSocketAddress(java.net.InetAddress.getByName("203.0.113.7"), 443));
+        }
+    }
 }

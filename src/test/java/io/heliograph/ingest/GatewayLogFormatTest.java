@@ -15,7 +15,7 @@ class GatewayLogFormatTest {
     private static final String RESPONSE = "{\"model\":\"gpt-4o-2024-08-06\",\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":4,\"total_tokens\":7}}";
 
     private static GatewayExchange exchange(byte[] response, String contentType, String encoding, boolean omitReq, boolean omitRes) {
-        return new GatewayExchange(ID, omitReq, omitRes, "https://api.openai.com/v1/chat/completions", 1_000, 1_500, 1_100L,
+        return new GatewayExchange(ID, "OPENAI", omitReq, omitRes, "https://api.openai.com/v1/chat/completions", 1_000, 1_500, 1_100L,
                 REQUEST.getBytes(StandardCharsets.UTF_8), "application/json", null, 200, response, contentType, encoding,
                 Outcome.COMPLETED);
     }
@@ -86,7 +86,7 @@ class GatewayLogFormatTest {
 
     @Test
     void aRequestThatIsNotJsonIsNotKept() {
-        GatewayExchange upload = new GatewayExchange(ID, false, false, "u", 0, 1, null, utf8("--boundary\r\nContent-Disposition: form-data"),
+        GatewayExchange upload = new GatewayExchange(ID, "OPENAI", false, false, "u", 0, 1, null, utf8("--boundary\r\nContent-Disposition: form-data"),
                 "multipart/form-data; boundary=boundary", null, 200, utf8(RESPONSE), "application/json", null, Outcome.COMPLETED);
         LogInput in = GatewayLogFormat.parse(upload);
         assertThat(in.requestRaw()).isEqualTo("null");

@@ -153,6 +153,7 @@ public final class TestServer implements AutoCloseable {
                 .retrySchedule("1s,1s,1s")
                 // Nothing listens on port 9 of loopback: a test that forgets to point the gateway somewhere gets a 502, not the internet.
                 .openAiBaseUrl("http://127.0.0.1:9")
+                .anthropicBaseUrl("http://127.0.0.1:9")
                 .gatewayTimeout(java.time.Duration.ofSeconds(30))
                 // Tests fire requests far faster than any app: limits are off unless a test turns them on.
                 .rateLimit(0)
@@ -205,6 +206,18 @@ public final class TestServer implements AutoCloseable {
         /** Where the gateway forwards {@code /oai/v1/*} (a fake upstream on loopback in tests). */
         public Builder openAiBaseUrl(String value) {
             config.openAiBaseUrl(value);
+            return this;
+        }
+
+        /** Where the gateway forwards {@code /anthropic/v1/*} (a fake upstream on loopback in tests). */
+        public Builder anthropicBaseUrl(String value) {
+            config.anthropicBaseUrl(value);
+            return this;
+        }
+
+        /** The hosts {@code /gateway/*} may reach (HELIOGRAPH_GATEWAY_TARGETS); empty for any the guard allows. */
+        public Builder gatewayTargets(String value) {
+            config.gatewayTargets(value);
             return this;
         }
 
