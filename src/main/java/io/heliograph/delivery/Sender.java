@@ -4,7 +4,6 @@ import io.heliograph.destination.Destination;
 import io.heliograph.destination.DestinationGuard;
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -78,9 +77,7 @@ public final class Sender implements AutoCloseable {
         client.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, userAgent));
         client.setSocketAddressResolver((host, port, context, promise) -> {
             try {
-                List<InetSocketAddress> addresses = guard.resolveHostForSend(host).stream()
-                        .map(a -> new InetSocketAddress(a, port)).toList();
-                promise.succeeded(addresses);
+                promise.succeeded(guard.socketAddressesForSend(host, port));
             } catch (RuntimeException e) {
                 promise.failed(e);
             }

@@ -34,7 +34,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -65,8 +64,6 @@ final class ProxyCore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProxyCore.class);
     static final HeaderName HELICONE_AUTH = HeaderNames.create("Helicone-Auth");
     static final HeaderName HELICONE_ID = HeaderNames.create("Helicone-Id");
-    static final String OMIT_REQUEST = "helicone-omit-request";
-    static final String OMIT_RESPONSE = "helicone-omit-response";
     /** The largest request body the gateway forwards: requests carry images as base64. */
     static final int MAX_REQUEST_BYTES = 32 * 1024 * 1024;
     static final String TOO_LARGE = "Request body too large (limit 32 MiB)";
@@ -382,17 +379,13 @@ final class ProxyCore implements AutoCloseable {
             this.orgId = orgId;
             this.identity = identity;
             this.provider = provider;
-            this.omitRequest = isTrue(heliconeHeaders.get(OMIT_REQUEST));
-            this.omitResponse = isTrue(heliconeHeaders.get(OMIT_RESPONSE));
+            this.omitRequest = HeliconeHeaders.isTrue(heliconeHeaders.get(HeliconeHeaders.OMIT_REQUEST));
+            this.omitResponse = HeliconeHeaders.isTrue(heliconeHeaders.get(HeliconeHeaders.OMIT_RESPONSE));
             this.upstreamUrl = upstreamUrl;
             this.startedAt = startedAt;
             this.requestBody = requestBody;
             this.requestContentType = requestContentType;
             this.requestContentEncoding = requestContentEncoding;
-        }
-
-        private static boolean isTrue(String value) {
-            return value != null && value.trim().toLowerCase(Locale.ROOT).equals("true");
         }
 
         void capture(byte[] bytes) {

@@ -18,8 +18,8 @@ public final class HeliconeHeaders {
     static final String PROPERTY_PREFIX = "helicone-property-";
     static final String USER_ID = "helicone-user-id";
     static final String REQUEST_ID = "helicone-request-id";
-    static final String OMIT_REQUEST = "helicone-omit-request";
-    static final String OMIT_RESPONSE = "helicone-omit-response";
+    public static final String OMIT_REQUEST = "helicone-omit-request";
+    public static final String OMIT_RESPONSE = "helicone-omit-response";
 
     private HeliconeHeaders() {
     }
@@ -69,7 +69,8 @@ public final class HeliconeHeaders {
         return in.withoutBodies(isTrue(headers.get(OMIT_REQUEST)), isTrue(headers.get(OMIT_RESPONSE)));
     }
 
-    private static boolean isTrue(String value) {
+    /** An omit header's value asks to omit: {@code true} in any case, spaces around ignored. The gateway reads it the same way. */
+    public static boolean isTrue(String value) {
         return value != null && value.trim().toLowerCase(Locale.ROOT).equals("true");
     }
 
