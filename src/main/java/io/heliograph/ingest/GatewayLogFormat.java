@@ -30,7 +30,7 @@ public final class GatewayLogFormat {
     public static LogInput parse(GatewayExchange ex) {
         Body request = body(ex.requestBody(), ex.requestContentEncoding());
         JsonNode requestJson = request.json();
-        String requestRaw = ex.omitRequest() || request.raw() == null ? NULL : request.raw();
+        String requestRaw = request.raw() == null ? NULL : request.raw();
 
         Body response = body(ex.responseBody(), ex.responseContentEncoding());
         JsonNode logical = null;
@@ -48,10 +48,6 @@ public final class GatewayLogFormat {
         } else if (response.text() != null && isText(ex.responseContentType())) {
             logical = TextNode.valueOf(response.text());
         }
-        if (ex.omitResponse()) {
-            responseRaw = NULL;
-            responseText = null;
-        }
         Long ttft = streamed && ex.firstByteAt() != null ? Math.max(0, ex.firstByteAt() - ex.startedAt()) : null;
         return LogInput.builder()
                 .identity(ex.identity())
@@ -68,7 +64,8 @@ public final class GatewayLogFormat {
                 .responseText(responseText)
                 .streamed(streamed)
                 .outcome(ex.outcome())
-                .build();
+                .build()
+                .withoutBodies(ex.omitRequest(), ex.omitResponse());
     }
 
     /** A body decoded for the log: its text (when UTF-8 text) and, when it is one JSON document, that too. */

@@ -11,8 +11,9 @@ import java.util.Map;
 
 /**
  * Helicone's request headers ({@code Helicone-Property-*}, {@code Helicone-User-Id},
- * {@code Helicone-Request-Id}, {@code Helicone-Omit-Request}, {@code Helicone-Omit-Response}), which clients send either as HTTP headers of the log call (Helicone's
- * Node logger does) or inside {@code providerRequest.meta}. Both count; meta wins on the same name.
+ * {@code Helicone-Request-Id}, {@code Helicone-Omit-Request}, {@code Helicone-Omit-Response}), which
+ * clients send either as HTTP headers of the log call (Helicone's Node logger does) or inside
+ * {@code providerRequest.meta}. Both count; meta wins on the same name.
  */
 public final class HeliconeHeaders {
     static final String PROPERTY_PREFIX = "helicone-property-";
