@@ -71,8 +71,8 @@ public final class Dispatcher implements AutoCloseable {
     public record Handoff(DeliveryStore.Claimed claimed, Webhook webhook, long webhookGeneration, RequestLog log) {
     }
 
-    /** A delivery in memory, ready to go: its lease and, when it was small enough to keep, its log. */
-    private record Job(DeliveryStore.Claimed claimed, RequestLog log, long keptChars) {
+    /** A delivery in memory, ready to go: its lease, when it was small enough to keep its log, and whether it was handed over. */
+    private record Job(DeliveryStore.Claimed claimed, RequestLog log, long keptChars, boolean handedOff) {
     }
 
     /** An attempt that ended: the record to write, or null when it was given back to the store without an attempt. */
@@ -197,7 +197,7 @@ public final class Dispatcher implements AutoCloseable {
         DeliveryStore.Claimed c = handoff.claimed();
         webhooks.offer(handoff.webhook(), handoff.webhookGeneration());
         remember(handoff.log());
-        Job job = job(c, handoff.log());
+        Job job = job(c, handoff.log(), true);
         lock.lock();
         try {
             Scheduler.Lane<Job> lane = scheduler.existing(c.orgId(), c.webhookId());
@@ -237,18 +237,18 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     /** The delivery with its log kept in memory when the log is small and the budget allows, else without. */
-    private Job job(DeliveryStore.Claimed claimed, RequestLog log) {
+    private Job job(DeliveryStore.Claimed claimed, RequestLog log, boolean handedOff) {
         if (log == null) {
-            return new Job(claimed, null, 0);
+            return new Job(claimed, null, 0, handedOff);
         }
         long chars = (long) length(log.requestBody()) + length(log.responseBody()) + length(log.responseText());
         if (chars > MAX_KEPT_BODY_CHARS || keptChars.addAndGet(chars) > KEPT_BODIES_BUDGET_CHARS) {
             if (chars <= MAX_KEPT_BODY_CHARS) {
                 keptChars.addAndGet(-chars);
             }
-            return new Job(claimed, null, 0);
+            return new Job(claimed, null, 0, handedOff);
         }
-        return new Job(claimed, log, chars);
+        return new Job(claimed, log, chars, handedOff);
     }
 
     private static int length(String s) {
@@ -283,8 +283,12 @@ public final class Dispatcher implements AutoCloseable {
     private void run(Scheduler.Started<Job> started) {
         Job job = started.job();
         Finished finished = Finished.GIVEN_BACK;
+        long waited = clock.millis() - job.claimed().createdAt();
         try {
             finished = attempt(job.claimed(), job.log());
+            if (finished.record() != null && job.claimed().attemptsCount() == 0) {
+                metrics.firstAttemptWait(job.handedOff() ? "handoff" : "claim", waited);
+            }
         } finally {
             keptChars.addAndGet(-job.keptChars());
             List<Job> excess;
@@ -299,7 +303,6 @@ public final class Dispatcher implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
-            attemptsInProgress.decrementAndGet();
             pump();
             List<Job> givenBack = new ArrayList<>(excess);
             excess.forEach(j -> keptChars.addAndGet(-j.keptChars()));
@@ -324,6 +327,7 @@ public final class Dispatcher implements AutoCloseable {
             if (claimMore) {
                 nudge();
             }
+            attemptsInProgress.decrementAndGet(); // last: shutdown waits for the record handed over
         }
     }
 
@@ -501,11 +505,23 @@ public final class Dispatcher implements AutoCloseable {
         }
     }
 
+    /**
+     * The lanes with work in the store and room enough to claim now. The others — full, probing,
+     * resting — keep their mark and are claimed for once they have room (an
+     * attempt that ends, or a pause that ends, wakes the claimer): a pass does not look up a thousand
+     * stuck webhooks only to find that none can take anything, again and again.
+     */
     private List<DeliveryStore.Due> backloggedLanes() {
         long now = clock.millis();
         lock.lock();
         try {
-            return scheduler.backlogged(now).stream().map(l -> new DeliveryStore.Due(l.org.id, l.webhookId)).toList();
+            List<DeliveryStore.Due> out = new ArrayList<>();
+            for (Scheduler.Lane<Job> lane : scheduler.backlogged(now)) {
+                if (worthClaiming(lane, scheduler.room(lane))) {
+                    out.add(new DeliveryStore.Due(lane.org.id, lane.webhookId));
+                }
+            }
+            return out;
         } finally {
             lock.unlock();
         }
@@ -528,57 +544,72 @@ public final class Dispatcher implements AutoCloseable {
             if (System.nanoTime() > deadline) {
                 return order.subList(i, order.size());
             }
-            Optional<Webhook> webhook = webhooks.get(due.orgId(), due.webhookId());
-            if (webhook.isEmpty() || !webhook.get().enabled()) {
-                forgetBacklog(due); // deleted (its deliveries are being cancelled) or disabled (they wait)
-                continue;
+            claimOne(due);
+        }
+        return List.of();
+    }
+
+    /** Claims for one webhook with work in the store as much as its lane has room for, and starts what may start. */
+    private void claimOne(DeliveryStore.Due due) {
+        Optional<Webhook> webhook = webhooks.get(due.orgId(), due.webhookId());
+        if (webhook.isEmpty() || !webhook.get().enabled()) {
+            forgetBacklog(due); // deleted (its deliveries are being cancelled) or disabled (they wait)
+            return;
+        }
+        String origin = originOf(webhook.get().destination());
+        Scheduler.Lane<Job> lane;
+        int room;
+        lock.lock();
+        try {
+            lane = scheduler.lane(due.orgId(), due.webhookId(), origin, System.nanoTime());
+            room = scheduler.room(lane);
+            if (!worthClaiming(lane, room)) {
+                lane.storeBacklog = true; // claimed when the lane has room again
+                return;
             }
-            String origin = originOf(webhook.get().destination());
-            Scheduler.Lane<Job> lane;
-            int room;
+            // Cleared before the claim: an outbox overflow committing meanwhile sets it again.
+            lane.storeBacklog = false;
+            scheduler.hold(lane, room);
+        } finally {
+            lock.unlock();
+        }
+        List<DeliveryStore.Claimed> claimed = List.of();
+        Map<String, RequestLog> small = Map.of();
+        try {
+            claimed = deliveries.claim(node, due, LEASE.toMillis(), room);
+            small = claimed.isEmpty() ? Map.of() : smallLogs(due.orgId(), claimed);
+        } finally {
+            List<Job> jobs = new ArrayList<>(claimed.size());
+            for (DeliveryStore.Claimed c : claimed) {
+                jobs.add(job(c, small.get(c.requestId()), false));
+            }
             lock.lock();
             try {
-                lane = scheduler.lane(due.orgId(), due.webhookId(), origin, System.nanoTime());
-                room = scheduler.room(lane);
-                if (!worthClaiming(lane, room)) {
-                    lane.storeBacklog = true; // claimed when the lane has room again
-                    continue;
+                scheduler.unhold(lane, room - claimed.size(), System.nanoTime());
+                jobs.forEach(j -> scheduler.enqueue(lane, j));
+                if (claimed.size() == room) {
+                    lane.storeBacklog = true;
                 }
-                // Cleared before the claim: an outbox overflow committing meanwhile sets it again.
-                lane.storeBacklog = false;
-                scheduler.hold(lane, room);
             } finally {
                 lock.unlock();
             }
-            List<DeliveryStore.Claimed> claimed = List.of();
-            Map<String, RequestLog> small = Map.of();
-            try {
-                claimed = deliveries.claim(node, due, LEASE.toMillis(), room);
-                small = claimed.isEmpty() ? Map.of() : smallLogs(due.orgId(), claimed);
-            } finally {
-                List<Job> jobs = new ArrayList<>(claimed.size());
-                for (DeliveryStore.Claimed c : claimed) {
-                    jobs.add(job(c, small.get(c.requestId())));
-                }
-                lock.lock();
-                try {
-                    scheduler.unhold(lane, room - claimed.size(), System.nanoTime());
-                    jobs.forEach(j -> scheduler.enqueue(lane, j));
-                    if (claimed.size() == room) {
-                        lane.storeBacklog = true;
-                    }
-                } finally {
-                    lock.unlock();
-                }
-            }
-            pump();
         }
-        return List.of();
+        pump();
     }
 
     /** Webhooks a cut-short pass did not reach: claimed in the next passes, in turn with any that overflow meanwhile. */
     private void markBacklogged(List<DeliveryStore.Due> left) {
         for (DeliveryStore.Due due : left) {
+            lock.lock();
+            try {
+                Scheduler.Lane<Job> lane = scheduler.existing(due.orgId(), due.webhookId());
+                if (lane != null) {
+                    lane.storeBacklog = true;
+                    continue;
+                }
+            } finally {
+                lock.unlock();
+            }
             Optional<Webhook> webhook = webhooks.get(due.orgId(), due.webhookId());
             if (webhook.isEmpty()) {
                 continue;
@@ -657,6 +688,7 @@ public final class Dispatcher implements AutoCloseable {
         }
         if (woken > 0) {
             pump();
+            nudge(); // those with work in the store are claimed for in the next pass, not a poll later
         }
     }
 

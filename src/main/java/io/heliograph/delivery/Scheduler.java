@@ -349,10 +349,10 @@ final class Scheduler<J> {
         lane.limit.ended(started.number(), signal, before);
         if (signal == ConcurrencyLimit.Signal.TIMED_OUT && lane.limit.probing()) {
             // A probe that timed out held a connection for nothing: pause before the next, 1 s,
-            // 2 s, 4 s … at most 30 s. A receiver that answers, even 5xx, or refuses or resets at
+            // 2 s, 4 s … at most 30 s, each spread by the webhook. A receiver that answers, even 5xx, or refuses or resets at
             // once, costs no slot for long: it is probed one at a time without pauses, each
             // delivery's own retry schedule spacing its attempts.
-            long pause = Math.min(MAX_PROBE_PAUSE_NANOS, FIRST_PROBE_PAUSE_NANOS << Math.min(lane.timedOutProbes, 5));
+            long pause = probePause(lane.webhookId, lane.timedOutProbes);
             lane.timedOutProbes++;
             lane.restsUntil = Math.max(1, now + pause);
             resting.add(lane);
@@ -374,6 +374,22 @@ final class Scheduler<J> {
         unparkOne(started.origin());
         place(lane);
         return excess;
+    }
+
+    /**
+     * The pause after a webhook's {@code timedOutBefore + 1}-th timed-out probe in a row: 1 s, 2 s, 4 s …
+     * 30 s, each spread over ±25 % by the webhook and the count — so the webhooks of a host that went
+     * down together (they time out together) do not all probe again in the same instant, wave after
+     * wave. Deterministic: the scheduler stays pure.
+     */
+    static long probePause(String webhookId, int timedOutBefore) {
+        long base = Math.min(MAX_PROBE_PAUSE_NANOS, FIRST_PROBE_PAUSE_NANOS << Math.min(timedOutBefore, 5));
+        long mixed = (webhookId.hashCode() * 0x9E3779B97F4A7C15L) ^ (timedOutBefore * 0xC2B2AE3D27D4EB4FL);
+        mixed ^= mixed >>> 29;
+        mixed *= 0xBF58476D1CE4E5B9L;
+        mixed ^= mixed >>> 32;
+        double spread = (mixed >>> 11) * 0x1.0p-53; // [0, 1)
+        return base - base / 4 + (long) (base / 2 * spread);
     }
 
     /** Puts the lane in the ring its state calls for: fresh, busy, or none (nothing to start, or at its limit). */

@@ -93,6 +93,22 @@ public final class Metrics {
         logsIngested.increment(count);
     }
 
+    /**
+     * A delivery's first attempt starts: how long it waited since its log was stored, by the way it came
+     * to this node — {@code handoff} (leased in its log's transaction) or {@code claim} (waited in the
+     * store for room). Where a delay comes from, for the node as a whole, never per tenant.
+     */
+    public void firstAttemptWait(String path, long waitedMs) {
+        Timer.builder("heliograph_delivery_first_attempt_wait")
+                .description("From a delivery's log stored to its first attempt started, by how it reached the node: handoff or claim")
+                .tag("path", path)
+                .publishPercentileHistogram()
+                .serviceLevelObjectives(Duration.ofMillis(100), Duration.ofSeconds(1))
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofMinutes(10))
+                .register(registry).record(Math.max(0, waitedMs), TimeUnit.MILLISECONDS);
+    }
+
     public void attempt(String outcome, long latencyMs) {
         attemptLatency.record(latencyMs, TimeUnit.MILLISECONDS);
         switch (outcome) {

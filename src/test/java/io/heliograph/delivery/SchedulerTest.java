@@ -104,7 +104,7 @@ class SchedulerTest {
         Scheduler.Lane<Job> lane = s.lane("o", "failing", "https://failing:443", 0);
         queue(s, lane, 1);
         s.ended(startAll(s).get(0), Signal.TIMED_OUT, 0);
-        assertThat(lane.restsUntil).as("no answer: a pause").isEqualTo(1_000_000_000L);
+        assertThat(lane.restsUntil).as("no answer: a pause").isEqualTo(Scheduler.probePause("failing", 0));
         s.wake(lane.restsUntil);
         for (int i = 0; i < 5; i++) {
             queue(s, lane, 1);
@@ -116,7 +116,8 @@ class SchedulerTest {
         }
         queue(s, lane, 1);
         s.ended(startAll(s).get(0), Signal.TIMED_OUT, 2_000_000_000L);
-        assertThat(lane.restsUntil - 2_000_000_000L).as("the pauses start over after an answer").isEqualTo(1_000_000_000L);
+        assertThat(lane.restsUntil - 2_000_000_000L).as("the pauses start over after an answer")
+                .isEqualTo(Scheduler.probePause("failing", 0));
     }
 
     @Test
@@ -151,7 +152,26 @@ class SchedulerTest {
         assertThat(lane.resting()).as("a quick refusal: no pause").isFalse();
         queue(s, lane, 1);
         s.ended(startAll(s).get(0), Signal.TIMED_OUT, 1_000_000_000L);
-        assertThat(lane.restsUntil - 1_000_000_000L).as("no answer came between: the pause doubles").isEqualTo(2_000_000_000L);
+        assertThat(lane.restsUntil - 1_000_000_000L).as("no answer came between: the pause doubles")
+                .isEqualTo(Scheduler.probePause("flaky", 1));
+    }
+
+    @Test
+    void probePausesDoubleUpToThirtySecondsEachSpreadOverAQuarterEitherSideSoWebhooksThatFailedTogetherDoNotProbeTogether() {
+        long[] bases = {1_000_000_000L, 2_000_000_000L, 4_000_000_000L, 8_000_000_000L, 16_000_000_000L, 30_000_000_000L,
+                30_000_000_000L, 30_000_000_000L};
+        for (int n = 0; n < bases.length; n++) {
+            java.util.TreeSet<Long> byMillisecond = new java.util.TreeSet<>();
+            for (int w = 0; w < 1_000; w++) {
+                long pause = Scheduler.probePause("webhook-" + w, n);
+                assertThat(pause).as("pause " + n + " of webhook " + w).isBetween(bases[n] * 3 / 4, bases[n] * 5 / 4);
+                assertThat(Scheduler.probePause("webhook-" + w, n)).as("deterministic").isEqualTo(pause);
+                byMillisecond.add(pause / 1_000_000);
+            }
+            assertThat(byMillisecond.first()).as("spread low").isLessThan(bases[n] * 8 / 10 / 1_000_000);
+            assertThat(byMillisecond.last()).as("spread high").isGreaterThan(bases[n] * 12 / 10 / 1_000_000);
+            assertThat(byMillisecond).as("1,000 webhooks that failed together probe again at many moments").hasSizeGreaterThan(300);
+        }
     }
 
     @Test
@@ -170,8 +190,11 @@ class SchedulerTest {
             now = lane.restsUntil;
             assertThat(s.wake(now)).isEqualTo(1);
         }
-        assertThat(pauses).containsExactly(1_000_000_000L, 2_000_000_000L, 4_000_000_000L, 8_000_000_000L, 16_000_000_000L,
-                30_000_000_000L, 30_000_000_000L);
+        long[] expected = new long[pauses.length];
+        for (int i = 0; i < expected.length; i++) {
+            expected[i] = Scheduler.probePause("dead", i);
+        }
+        assertThat(pauses).containsExactly(expected);
         queue(s, lane, 1);
         s.ended(startAll(s).get(0), Signal.SUCCESS, now);
         assertThat(lane.resting()).isFalse();

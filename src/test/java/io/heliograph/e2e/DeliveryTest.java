@@ -486,6 +486,9 @@ class DeliveryTest {
             assertThat(metrics.body()).contains("heliograph_logs_ingested_total").contains("heliograph_delivery_attempts_total")
                     .contains("heliograph_delivery_attempt_seconds_bucket").contains("heliograph_deliveries_pending")
                     .contains("heliograph_deliveries_oldest_pending_age_seconds")
+                    .containsPattern("(?m)^heliograph_delivery_first_attempt_wait_seconds_count\\{[^}]*path=\"handoff\"[^}]*} [1-9]")
+                    .contains("heliograph_deliveries_in_flight").contains("heliograph_deliveries_waiting_in_memory")
+                    .contains("heliograph_webhooks_probing")
                     .contains("jvm_memory_used_bytes{area=\"heap\"").contains("process_cpu_usage")
                     .doesNotContain(webhookId).doesNotContain("127.0.0.1");
         }

@@ -144,6 +144,9 @@ class HostileTenantFaultTest {
             long[] peakRssKiB = new long[processes];
             long[] peakThreads = new long[processes];
             double peakHeap = 0;
+            long[] cpuAtStart = nodes.stream().mapToLong(HostileTenantFaultTest::cpuTicks).toArray();
+            double[] waitsAtStart = firstAttemptWaits(nodes);
+            long[] machineAtStart = machineTicks();
             long start = System.nanoTime();
             long loadStart = System.currentTimeMillis();
             long end = start + LOAD.toNanos();
@@ -177,6 +180,9 @@ class HostileTenantFaultTest {
                     Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
                 }
             }
+            long loadEnd = System.currentTimeMillis();
+            String cpu = cpuDuring(nodes, cpuAtStart, machineAtStart, loadEnd - loadStart);
+            String waits = firstAttemptWaitsSince(nodes, waitsAtStart);
             for (Thread t : inFlight) {
                 t.join();
             }
@@ -210,12 +216,14 @@ class HostileTenantFaultTest {
                                     + "pending %.0f at start, %.0f at end; %s; node 1 peak heap %d MiB; %d log calls failed%s; "
                                     + "org B's deliveries needing more than one attempt: %s; by 10 s of the load, org B p99: %s; "
                                     + "org B, as the store recorded it: %s; org A's healthy webhook p99 / max by phase: %s; "
-                                    + "its slowest: %s",
+                                    + "its slowest: %s; during the load: %s; attempts made during the load: %s; first attempts started during the load, all tenants, "
+                                    + "from the nodes' heliograph_delivery_first_attempt_wait: %s",
                             pct(latencyB, 50), pct(latencyB, 99), pct(latencyB, 100), earlyB, pct(latencyA, 50), pct(latencyA, 99),
                             pct(latencyA, 100), pct(sentToReceivedB, 99), pct(answers, 99), pendingAtStart, pendingAtEnd, memory, (long) (peakHeap / 1_048_576),
                             failures.size(), failures.isEmpty() ? "" : " (first: " + failures.get(0) + ")", retriedB, byWindow(sentB, healthyB.firstArrivals(), start), stagesB,
                             byPhase(sentA, healthyA.firstArrivals(), backlogStart, settleStart, loadStart),
-                            slowest(store, webhookA, sentA, healthyA.firstArrivals(), backlogStart)));
+                            slowest(store, webhookA, sentA, healthyA.firstArrivals(), backlogStart), cpu,
+                            attemptsBetween(store, loadStart, loadEnd), waits));
 
             assertThat(failures).as("log calls that were not answered 200").isEmpty();
             assertThat(backlogFailures).as("the hostile tenant's log calls that were not answered 200").isEmpty();
@@ -255,6 +263,91 @@ class HostileTenantFaultTest {
     }
 
     /** Org B's deliveries that took more than one attempt, with why the failed attempts failed: read from the store itself. */
+    /** utime + stime of the process, in clock ticks (1/100 s); -1 when unreadable. */
+    private static long cpuTicks(ServerProcess node) {
+        return cpuTicks(node.pid());
+    }
+
+    /** utime + stime of every PostgreSQL process (the server and its backends), in clock ticks. */
+    private static long postgresTicks() {
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().command().map(c -> c.endsWith("/postgres")).orElse(false)
+                        || readComm(p.pid()).equals("postgres"))
+                .mapToLong(p -> Math.max(0, cpuTicks(p.pid()))).sum();
+    }
+
+    private static String readComm(long pid) {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "comm")).trim();
+        } catch (java.io.IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
+    private static long cpuTicks(long pid) {
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** The machine's busy and total clock ticks so far (from /proc/stat), PostgreSQL's and this test's. */
+    private static long[] machineTicks() {
+        try {
+            String[] f = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long total = 0;
+            for (int i = 1; i < f.length; i++) {
+                total += Long.parseLong(f[i]);
+            }
+            long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
+            return new long[] {total - idle, total, postgresTicks(), cpuTicks(ProcessHandle.current().pid())};
+        } catch (java.io.IOException | RuntimeException e) {
+            return new long[] {-1, -1, -1, -1};
+        }
+    }
+
+    /** Each server process's CPU during the load, in cores, and how busy the whole machine was. */
+    private static String cpuDuring(List<ServerProcess> nodes, long[] cpuAtStart, long[] machineAtStart, long elapsedMs) {
+        StringBuilder out = new StringBuilder();
+        // A process's own figures, and PostgreSQL's, counted from their starts: the differences over the load.
+        long postgres = postgresTicks() - machineAtStart[2];
+        long test = cpuTicks(ProcessHandle.current().pid()) - machineAtStart[3];
+        for (int i = 0; i < nodes.size(); i++) {
+            long used = cpuTicks(nodes.get(i)) - cpuAtStart[i];
+            out.append(i == 0 ? "" : ", ").append(String.format("node %d %.2f cores", i + 1, used * 10.0 / elapsedMs));
+        }
+        long[] machine = machineTicks();
+        long busy = machine[0] - machineAtStart[0];
+        long total = machine[1] - machineAtStart[1];
+        out.append(String.format(", PostgreSQL %.2f cores, this test (load generator and receivers) %.2f cores, machine %.0f %% busy (%d cores)",
+                postgres * 10.0 / elapsedMs, test * 10.0 / elapsedMs, total > 0 ? 100.0 * busy / total : -1.0,
+                Runtime.getRuntime().availableProcessors()));
+        return out.toString();
+    }
+
+    /** Every attempt made in the window, all organizations, by answer (or error), most frequent first, with the rate. */
+    private static String attemptsBetween(TestServer store, long from, long to) throws java.sql.SQLException {
+        String url = store.jdbcUrl() != null ? store.jdbcUrl() : "jdbc:sqlite:" + store.dataDir().resolve("heliograph.db");
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url);
+                java.sql.PreparedStatement q = c.prepareStatement("""
+                        SELECT COALESCE(CAST(status_code AS TEXT), 'no answer'), COUNT(*) FROM delivery_attempts
+                        WHERE attempted_at >= ? AND attempted_at < ? GROUP BY 1 ORDER BY 2 DESC""")) {
+            q.setLong(1, from);
+            q.setLong(2, to);
+            StringBuilder out = new StringBuilder();
+            try (java.sql.ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    out.append(out.isEmpty() ? "" : ", ").append(String.format("%d × %s (%.0f/s)", rs.getLong(2), rs.getString(1),
+                            rs.getLong(2) * 1000.0 / Math.max(1, to - from)));
+                }
+            }
+            return out.isEmpty() ? "none" : out.toString();
+        }
+    }
+
     private static String retried(TestServer store, String webhookId) throws java.sql.SQLException {
         String url = store.jdbcUrl() != null ? store.jdbcUrl() : "jdbc:sqlite:" + store.dataDir().resolve("heliograph.db");
         try (java.sql.Connection c = java.sql.DriverManager.getConnection(url);
@@ -404,6 +497,34 @@ class HostileTenantFaultTest {
     }
 
     /** A figure from the node's /metrics, read with a plain connection of its own (a measurement, not part of the load). */
+    private static final String[] PATHS = {"handoff", "claim"};
+
+    /** For each path: first attempts, and of those how many waited ≤ 100 ms and ≤ 1 s; summed over the nodes. */
+    private static double[] firstAttemptWaits(List<ServerProcess> nodes) throws java.io.IOException {
+        double[] out = new double[PATHS.length * 3];
+        for (ServerProcess node : nodes) {
+            for (int p = 0; p < PATHS.length; p++) {
+                String prefix = "heliograph_delivery_first_attempt_wait_seconds";
+                String path = "(?=[^}]*path=\"" + PATHS[p] + "\")";
+                out[p * 3] += metric(node, Pattern.compile("(?m)^" + prefix + "_count\\{" + path + "[^}]*} (\\S+)"));
+                out[p * 3 + 1] += metric(node, Pattern.compile("(?m)^" + prefix + "_bucket\\{" + path + "(?=[^}]*le=\"0\\.1\")[^}]*} (\\S+)"));
+                out[p * 3 + 2] += metric(node, Pattern.compile("(?m)^" + prefix + "_bucket\\{" + path + "(?=[^}]*le=\"1(?:\\.0)?\")[^}]*} (\\S+)"));
+            }
+        }
+        return out;
+    }
+
+    private static String firstAttemptWaitsSince(List<ServerProcess> nodes, double[] before) throws java.io.IOException {
+        double[] now = firstAttemptWaits(nodes);
+        StringBuilder out = new StringBuilder();
+        for (int p = 0; p < PATHS.length; p++) {
+            double count = now[p * 3] - before[p * 3];
+            out.append(p == 0 ? "" : ", ").append(String.format("%s %.0f (%.0f waited > 100 ms, %.0f > 1 s)", PATHS[p], count,
+                    count - (now[p * 3 + 1] - before[p * 3 + 1]), count - (now[p * 3 + 2] - before[p * 3 + 2])));
+        }
+        return out.toString();
+    }
+
     private static double metric(ServerProcess node, Pattern pattern) throws java.io.IOException {
         var connection = (java.net.HttpURLConnection) java.net.URI.create("http://127.0.0.1:" + node.port() + "/metrics").toURL()
                 .openConnection();
