@@ -218,7 +218,7 @@ public final class Main implements Runnable {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List keys: prefixes and creation times, never the keys.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List keys: prefixes, scopes and creation times, never the keys.")
     static final class KeysList implements Callable<Integer> {
         @Mixin
         StoreOptions store;
@@ -227,9 +227,9 @@ public final class Main implements Runnable {
         public Integer call() {
             try (Database db = store.open()) {
                 List<ApiKeyInfo> keys = new ApiKeyStore(db).list();
-                System.out.printf("%-36s  %-20s  %-12s  %-24s  %s%n", "ID", "ORG", "PREFIX", "CREATED", "STATUS");
+                System.out.printf("%-36s  %-20s  %-12s  %-6s  %-24s  %s%n", "ID", "ORG", "PREFIX", "SCOPE", "CREATED", "STATUS");
                 for (ApiKeyInfo k : keys) {
-                    System.out.printf("%-36s  %-20s  %-12s  %-24s  %s%n", k.id(), k.organization(), k.prefix(),
+                    System.out.printf("%-36s  %-20s  %-12s  %-6s  %-24s  %s%n", k.id(), k.organization(), k.prefix(), k.scope(),
                             IsoTime.format(k.createdAt()), k.revoked() ? "revoked " + IsoTime.format(k.revokedAt()) : "active");
                 }
                 return 0;

@@ -4,10 +4,13 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.heliograph.auth.ApiKeyStore;
 import io.heliograph.auth.CreatedKey;
+import io.heliograph.keys.KeyRoutes;
+import io.heliograph.auth.Scope;
 import io.heliograph.delivery.BacklogCanceller;
 import io.heliograph.delivery.BodyLinks;
 import io.heliograph.delivery.DeliveryRoutes;
 import io.heliograph.delivery.FilterRoutes;
+import io.heliograph.delivery.RequestDeliveryRoutes;
 import io.heliograph.delivery.DeliveryStore;
 import io.heliograph.delivery.Dispatcher;
 import io.heliograph.delivery.Outbox;
@@ -135,13 +138,19 @@ public final class Heliograph implements AutoCloseable {
                     .addFilter(gate)
                     .addFilter(new AuthFilter(keys, path -> path.startsWith("/v1/") || IngestRoutes.isLogRoute(path),
                             path -> IngestRoutes.isLogRoute(path) || path.equals(IngestRoutes.PLAIN_LOG_ROUTE)
-                                    ? limits.ingest() : limits.management()))
+                                    ? limits.ingest() : limits.management(),
+                            // ingest: the log routes (the gateway checks its own Helicone-Auth: any scope);
+                            // admin: the keys; write: everything else, reads included.
+                            path -> IngestRoutes.isLogRoute(path) || path.equals(IngestRoutes.PLAIN_LOG_ROUTE) ? Scope.INGEST
+                                    : path.equals(KeyRoutes.PATH) || path.startsWith(KeyRoutes.PATH + "/") ? Scope.ADMIN : Scope.WRITE))
                     .register(new HealthRoutes(database, metrics, gate::closing))
                     .register(new IngestRoutes(ingest, logs))
+                    .register(new RequestDeliveryRoutes(logs, deliveries))
                     .register(gateway)
                     .register(DeliveryRoutes.bodies(links, logs))
                     .register("/v1/webhooks", new WebhookRoutes(webhooks, new WebhookInput(guard)))
                     .register("/v1/filters", new FilterRoutes(logs))
+                    .register(KeyRoutes.PATH, new KeyRoutes(keys))
                     .register("/v1/webhooks", new DeliveryRoutes(webhooks, deliveries, sender, dispatcher::wake, clock))
                     .any((req, res) -> Envelope.error(res, 404, ErrorMapping.NOT_FOUND));
             ErrorMapping.install(routing, gate);

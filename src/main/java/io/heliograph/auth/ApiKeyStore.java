@@ -42,10 +42,10 @@ public final class ApiKeyStore {
             return Optional.of(k.caller());
         }
         Optional<Caller> found = jdbi.withHandle(h -> h.createQuery(
-                        "SELECT id, org_id, key_hash FROM api_keys WHERE key_hash = :hash AND revoked_at IS NULL")
+                        "SELECT id, org_id, key_hash, scope FROM api_keys WHERE key_hash = :hash AND revoked_at IS NULL")
                 .bind("hash", hash)
                 .map((rs, ctx) -> ApiKeys.sameHash(rs.getString("key_hash"), hash)
-                        ? new Caller(rs.getString("org_id"), rs.getString("id"))
+                        ? new Caller(rs.getString("org_id"), rs.getString("id"), Scope.parse(rs.getString("scope")).orElse(Scope.INGEST))
                         : null)
                 .findOne());
         if (found.isPresent()) {
@@ -63,6 +63,92 @@ public final class ApiKeyStore {
     public CreatedKey createKey(String organization) {
         String key = ApiKeys.generate();
         return jdbi.inTransaction(h -> insertKey(h, orgId(h, organization), organization, key));
+    }
+
+    /** A key of the caller's organization, made through the API: the plain key is in the answer and nowhere else. */
+    public OrgKey createInOrg(String orgId, Scope scope, String name) {
+        String key = ApiKeys.generate();
+        String id = UUID.randomUUID().toString();
+        long now = database.clock().millis();
+        jdbi.useTransaction(h -> h.createUpdate("""
+                        INSERT INTO api_keys (id, org_id, key_hash, prefix, created_at, scope, name)
+                        VALUES (:id, :org, :hash, :prefix, :now, :scope, :name)""")
+                .bind("id", id).bind("org", orgId).bind("hash", ApiKeys.hash(key)).bind("prefix", ApiKeys.shownPrefix(key))
+                .bind("now", now).bind("scope", scope.wire()).bind("name", name)
+                .execute());
+        return new OrgKey(id, ApiKeys.shownPrefix(key), scope, name, now, null, key);
+    }
+
+    /** The organization's keys, live and revoked, newest first: never a key or its hash. */
+    public List<OrgKey> listInOrg(String orgId) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT id, prefix, scope, name, created_at, revoked_at FROM api_keys
+                        WHERE org_id = :org ORDER BY created_at DESC, id DESC""")
+                .bind("org", orgId)
+                .map((rs, ctx) -> orgKey(rs))
+                .list());
+    }
+
+    /** One key of the organization, live or revoked. */
+    public Optional<OrgKey> findInOrg(String orgId, String id) {
+        return jdbi.withHandle(h -> findInOrg(h, orgId, id));
+    }
+
+    private static Optional<OrgKey> findInOrg(Handle h, String orgId, String id) {
+        return h.createQuery("SELECT id, prefix, scope, name, created_at, revoked_at FROM api_keys WHERE org_id = :org AND id = :id")
+                .bind("org", orgId).bind("id", id)
+                .map((rs, ctx) -> orgKey(rs))
+                .findOne();
+    }
+
+    private static OrgKey orgKey(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new OrgKey(rs.getString("id"), rs.getString("prefix"), Scope.parse(rs.getString("scope")).orElse(Scope.INGEST),
+                rs.getString("name"), rs.getLong("created_at"), rs.getObject("revoked_at") == null ? null : rs.getLong("revoked_at"), null);
+    }
+
+    /**
+     * Revokes one of the organization's keys: refused from the next request on by this process, within
+     * a second by every other. The organization's last live {@code admin} key is kept: without it
+     * nobody could manage its keys through the API. Two revocations at once cannot both pass that
+     * check: each first locks the organization's row. A key revoked before is answered as it is.
+     */
+    public OrgRevokeResult revokeInOrg(String orgId, String id) {
+        OrgRevokeResult result = jdbi.inTransaction(h -> {
+            h.createUpdate("UPDATE organizations SET name = name WHERE id = :org").bind("org", orgId).execute();
+            Optional<OrgKey> key = findInOrg(h, orgId, id);
+            if (key.isEmpty()) {
+                return new OrgRevokeResult(OrgRevokeResult.Kind.NOT_FOUND, null);
+            }
+            OrgKey k = key.get();
+            if (k.revokedAt() != null) {
+                return new OrgRevokeResult(OrgRevokeResult.Kind.REVOKED, k);
+            }
+            if (k.scope() == Scope.ADMIN) {
+                long admins = h.createQuery("SELECT COUNT(*) FROM api_keys WHERE org_id = :org AND scope = 'admin' AND revoked_at IS NULL")
+                        .bind("org", orgId).mapTo(Long.class).one();
+                if (admins <= 1) {
+                    return new OrgRevokeResult(OrgRevokeResult.Kind.LAST_ADMIN, k);
+                }
+            }
+            long now = database.clock().millis();
+            h.createUpdate("UPDATE api_keys SET revoked_at = :now WHERE id = :id AND org_id = :org")
+                    .bind("now", now).bind("id", id).bind("org", orgId).execute();
+            return new OrgRevokeResult(OrgRevokeResult.Kind.REVOKED, new OrgKey(k.id(), k.prefix(), k.scope(), k.name(), k.createdAt(), now, null));
+        });
+        if (result.kind() == OrgRevokeResult.Kind.REVOKED) {
+            known.values().removeIf(k -> k.caller().apiKeyId().equals(id));
+        }
+        return result;
+    }
+
+    /** A key as its organization sees it; {@code key} is set only in the answer to its creation. */
+    public record OrgKey(String id, String prefix, Scope scope, String name, long createdAt, Long revokedAt, String key) {
+    }
+
+    /** What revoking answered: the key (revoked now or before), none such, or the last admin key, kept. */
+    public record OrgRevokeResult(Kind kind, OrgKey key) {
+        /** How it went. */
+        public enum Kind { REVOKED, NOT_FOUND, LAST_ADMIN }
     }
 
     /**
@@ -112,11 +198,11 @@ public final class ApiKeyStore {
 
     public List<ApiKeyInfo> list() {
         return jdbi.withHandle(h -> h.createQuery("""
-                        SELECT k.id, o.name, k.prefix, k.created_at, k.revoked_at
+                        SELECT k.id, o.name, k.prefix, k.created_at, k.revoked_at, k.scope
                         FROM api_keys k JOIN organizations o ON o.id = k.org_id
                         ORDER BY o.name, k.created_at, k.id""")
                 .map((rs, ctx) -> new ApiKeyInfo(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
-                        rs.getObject(5) == null ? null : rs.getLong(5)))
+                        rs.getObject(5) == null ? null : rs.getLong(5), rs.getString(6)))
                 .list());
     }
 

@@ -290,6 +290,21 @@ public final class DeliveryStore {
     public record Page(List<Delivery> items, String nextCursor) {
     }
 
+    /** The most deliveries {@link #forRequest} answers for one log. */
+    public static final int MAX_PER_REQUEST = 1000;
+
+    /**
+     * The deliveries one log triggered, to every webhook of the organization, oldest first, with their
+     * attempts; at most {@link #MAX_PER_REQUEST} (one per matching webhook, through an index).
+     */
+    public List<Delivery> forRequest(String orgId, String requestId) {
+        return jdbi.withHandle(h -> withAttempts(h, h.createQuery("""
+                        SELECT * FROM deliveries WHERE org_id = :org AND request_id = :request
+                        ORDER BY created_at, id LIMIT :limit""")
+                .bind("org", orgId).bind("request", requestId).bind("limit", MAX_PER_REQUEST)
+                .map((rs, ctx) -> map(rs)).list()));
+    }
+
     /** The webhook's deliveries, newest first, with their attempts. */
     public Page page(String orgId, String webhookId, Optional<DeliveryStatus> status, PageRequest page) {
         StringBuilder sql = new StringBuilder("SELECT * FROM deliveries d WHERE d.org_id = :org AND d.webhook_id = :webhook");

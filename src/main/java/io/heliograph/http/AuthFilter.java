@@ -2,6 +2,7 @@ package io.heliograph.http;
 
 import io.heliograph.auth.ApiKeyStore;
 import io.heliograph.auth.Caller;
+import io.heliograph.auth.Scope;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
@@ -20,15 +21,22 @@ public final class AuthFilter implements Filter {
     private final ApiKeyStore keys;
     private final Predicate<String> isProtected;
     private final Function<String, Optional<RateLimiter>> limiterFor;
+    private final Function<String, Scope> scopeFor;
+
+    /** Out of a key's scope (SPEC §2). */
+    public static final String NOT_ALLOWED = "This API key is not allowed to do that";
 
     /**
      * @param isProtected which request paths need a Bearer key
      * @param limiterFor  the per-key rate limit of a protected path, if any
+     * @param scopeFor    the narrowest scope a key needs for a protected path
      */
-    public AuthFilter(ApiKeyStore keys, Predicate<String> isProtected, Function<String, Optional<RateLimiter>> limiterFor) {
+    public AuthFilter(ApiKeyStore keys, Predicate<String> isProtected, Function<String, Optional<RateLimiter>> limiterFor,
+            Function<String, Scope> scopeFor) {
         this.keys = keys;
         this.isProtected = isProtected;
         this.limiterFor = limiterFor;
+        this.scopeFor = scopeFor;
     }
 
     @Override
@@ -41,6 +49,10 @@ public final class AuthFilter implements Filter {
         Optional<Caller> caller = bearerToken(req.headers().first(HeaderNames.AUTHORIZATION)).flatMap(keys::authenticate);
         if (caller.isEmpty()) {
             Envelope.error(res, 401, "Unauthorized");
+            return;
+        }
+        if (!caller.get().scope().covers(scopeFor.apply(path))) {
+            Envelope.error(res, 403, NOT_ALLOWED);
             return;
         }
         if (!RateLimits.admit(limiterFor.apply(path), caller.get().apiKeyId(), res)) {

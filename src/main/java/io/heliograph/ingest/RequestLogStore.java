@@ -171,6 +171,8 @@ public final class RequestLogStore {
         StringBuilder sql = new StringBuilder("SELECT " + SUMMARY_COLUMNS + " FROM request_logs r WHERE r.org_id = :org");
         query.model().ifPresent(m -> sql.append(" AND r.model = :model"));
         query.userId().ifPresent(u -> sql.append(" AND r.user_id = :user"));
+        query.status().ifPresent(st -> sql.append(" AND r.status BETWEEN :status_low AND :status_high"));
+        query.outcome().ifPresent(o -> sql.append(" AND r.outcome = :outcome"));
         for (int i = 0; i < query.properties().size(); i++) {
             sql.append(" AND EXISTS (SELECT 1 FROM request_properties p WHERE p.org_id = r.org_id AND p.request_id = r.id")
                     .append(" AND p.key = :key").append(i).append(" AND p.value = :value").append(i).append(')');
@@ -183,6 +185,8 @@ public final class RequestLogStore {
             Query q = h.createQuery(sql.toString()).bind("org", orgId).bind("limit", page.limit() + 1);
             query.model().ifPresent(m -> q.bind("model", m));
             query.userId().ifPresent(u -> q.bind("user", u));
+            query.status().ifPresent(st -> q.bind("status_low", st.low()).bind("status_high", st.high()));
+            query.outcome().ifPresent(o -> q.bind("outcome", o.wireName()));
             int i = 0;
             for (Map.Entry<String, String> p : query.properties().entrySet()) {
                 q.bind("key" + i, p.getKey()).bind("value" + i, p.getValue());
