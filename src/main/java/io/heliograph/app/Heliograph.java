@@ -4,17 +4,16 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.heliograph.auth.ApiKeyStore;
 import io.heliograph.auth.CreatedKey;
-import io.heliograph.keys.KeyRoutes;
 import io.heliograph.auth.Scope;
 import io.heliograph.delivery.BacklogCanceller;
 import io.heliograph.delivery.BodyLinks;
 import io.heliograph.delivery.DeliveryRoutes;
-import io.heliograph.delivery.FilterRoutes;
-import io.heliograph.delivery.RequestDeliveryRoutes;
 import io.heliograph.delivery.DeliveryStore;
 import io.heliograph.delivery.Dispatcher;
+import io.heliograph.delivery.FilterRoutes;
 import io.heliograph.delivery.Outbox;
 import io.heliograph.delivery.Payloads;
+import io.heliograph.delivery.RequestDeliveryRoutes;
 import io.heliograph.delivery.Sender;
 import io.heliograph.destination.DestinationGuard;
 import io.heliograph.gateway.GatewayRoutes;
@@ -29,6 +28,7 @@ import io.heliograph.ingest.IngestService;
 import io.heliograph.ingest.LogAssembler;
 import io.heliograph.ingest.RequestLogStore;
 import io.heliograph.ingest.llm.PriceTable;
+import io.heliograph.keys.KeyRoutes;
 import io.heliograph.ops.HealthRoutes;
 import io.heliograph.ops.Metrics;
 import io.heliograph.ops.Retention;
@@ -44,6 +44,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -134,14 +135,14 @@ public final class Heliograph implements AutoCloseable {
             gateway = new GatewayRoutes(keys, new GatewayRoutes.Upstreams(config.openAiBaseUrl(), config.anthropicBaseUrl(),
                     config.gatewayTargets(), config.gatewayTimeout()), guard, ingest, limits.ingest(), metrics, clock);
             ShutdownGate gate = new ShutdownGate();
+            Predicate<String> logRoute = path -> IngestRoutes.isLogRoute(path) || path.equals(IngestRoutes.PLAIN_LOG_ROUTE);
             HttpRouting.Builder routing = HttpRouting.builder()
                     .addFilter(gate)
                     .addFilter(new AuthFilter(keys, path -> path.startsWith("/v1/") || IngestRoutes.isLogRoute(path),
-                            path -> IngestRoutes.isLogRoute(path) || path.equals(IngestRoutes.PLAIN_LOG_ROUTE)
-                                    ? limits.ingest() : limits.management(),
+                            path -> logRoute.test(path) ? limits.ingest() : limits.management(),
                             // ingest: the log routes (the gateway checks its own Helicone-Auth: any scope);
                             // admin: the keys; write: everything else, reads included.
-                            path -> IngestRoutes.isLogRoute(path) || path.equals(IngestRoutes.PLAIN_LOG_ROUTE) ? Scope.INGEST
+                            path -> logRoute.test(path) ? Scope.INGEST
                                     : path.equals(KeyRoutes.PATH) || path.startsWith(KeyRoutes.PATH + "/") ? Scope.ADMIN : Scope.WRITE))
                     .register(new HealthRoutes(database, metrics, gate::closing))
                     .register(new IngestRoutes(ingest, logs))

@@ -45,7 +45,7 @@ public final class ApiKeyStore {
                         "SELECT id, org_id, key_hash, scope FROM api_keys WHERE key_hash = :hash AND revoked_at IS NULL")
                 .bind("hash", hash)
                 .map((rs, ctx) -> ApiKeys.sameHash(rs.getString("key_hash"), hash)
-                        ? new Caller(rs.getString("org_id"), rs.getString("id"), Scope.parse(rs.getString("scope")).orElse(Scope.INGEST))
+                        ? new Caller(rs.getString("org_id"), rs.getString("id"), scopeOf(rs))
                         : null)
                 .findOne());
         if (found.isPresent()) {
@@ -68,14 +68,8 @@ public final class ApiKeyStore {
     /** A key of the caller's organization, made through the API: the plain key is in the answer and nowhere else. */
     public OrgKey createInOrg(String orgId, Scope scope, String name) {
         String key = ApiKeys.generate();
-        String id = UUID.randomUUID().toString();
         long now = database.clock().millis();
-        jdbi.useTransaction(h -> h.createUpdate("""
-                        INSERT INTO api_keys (id, org_id, key_hash, prefix, created_at, scope, name)
-                        VALUES (:id, :org, :hash, :prefix, :now, :scope, :name)""")
-                .bind("id", id).bind("org", orgId).bind("hash", ApiKeys.hash(key)).bind("prefix", ApiKeys.shownPrefix(key))
-                .bind("now", now).bind("scope", scope.wire()).bind("name", name)
-                .execute());
+        String id = jdbi.inTransaction(h -> insert(h, orgId, key, scope, name, now));
         return new OrgKey(id, ApiKeys.shownPrefix(key), scope, name, now, null, key);
     }
 
@@ -102,8 +96,7 @@ public final class ApiKeyStore {
     }
 
     private static OrgKey orgKey(java.sql.ResultSet rs) throws java.sql.SQLException {
-        return new OrgKey(rs.getString("id"), rs.getString("prefix"), Scope.parse(rs.getString("scope")).orElse(Scope.INGEST),
-                rs.getString("name"), rs.getLong("created_at"), rs.getObject("revoked_at") == null ? null : rs.getLong("revoked_at"), null);
+        return new OrgKey(rs.getString("id"), rs.getString("prefix"), scopeOf(rs), rs.getString("name"), rs.getLong("created_at"), rs.getObject("revoked_at") == null ? null : rs.getLong("revoked_at"), null);
     }
 
     /**
@@ -136,7 +129,7 @@ public final class ApiKeyStore {
             return new OrgRevokeResult(OrgRevokeResult.Kind.REVOKED, new OrgKey(k.id(), k.prefix(), k.scope(), k.name(), k.createdAt(), now, null));
         });
         if (result.kind() == OrgRevokeResult.Kind.REVOKED) {
-            known.values().removeIf(k -> k.caller().apiKeyId().equals(id));
+            forget(id);
         }
         return result;
     }
@@ -229,23 +222,38 @@ public final class ApiKeyStore {
             return RevokeResult.REVOKED;
         });
         if (revokedId[0] != null) {
-            known.values().removeIf(k -> k.caller().apiKeyId().equals(revokedId[0]));
+            forget(revokedId[0]);
         }
         return result;
     }
 
     public enum RevokeResult { REVOKED, NOT_FOUND, AMBIGUOUS }
 
+    /** The command line's and the bootstrap's keys: {@code admin} (SPEC §2). */
     private CreatedKey insertKey(Handle h, String orgId, String organization, String key) {
+        return new CreatedKey(insert(h, orgId, key, Scope.ADMIN, null, database.clock().millis()), organization, key);
+    }
+
+    /** Stores a key's hash and shown prefix, never the key; answers its id. */
+    private static String insert(Handle h, String orgId, String key, Scope scope, String name, long now) {
         String id = UUID.randomUUID().toString();
-        h.createUpdate("INSERT INTO api_keys (id, org_id, key_hash, prefix, created_at) VALUES (:id, :org, :hash, :prefix, :now)")
-                .bind("id", id)
-                .bind("org", orgId)
-                .bind("hash", ApiKeys.hash(key))
-                .bind("prefix", ApiKeys.shownPrefix(key))
-                .bind("now", database.clock().millis())
+        h.createUpdate("""
+                        INSERT INTO api_keys (id, org_id, key_hash, prefix, created_at, scope, name)
+                        VALUES (:id, :org, :hash, :prefix, :now, :scope, :name)""")
+                .bind("id", id).bind("org", orgId).bind("hash", ApiKeys.hash(key)).bind("prefix", ApiKeys.shownPrefix(key))
+                .bind("now", now).bind("scope", scope.wire()).bind("name", name)
                 .execute();
-        return new CreatedKey(id, organization, key);
+        return id;
+    }
+
+    /** A stored scope; one this version does not know grants the least. */
+    private static Scope scopeOf(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return Scope.parse(rs.getString("scope")).orElse(Scope.INGEST);
+    }
+
+    /** The key is refused from the next request on, in this process. */
+    private void forget(String keyId) {
+        known.values().removeIf(k -> k.caller().apiKeyId().equals(keyId));
     }
 
     private String orgId(Handle h, String name) {

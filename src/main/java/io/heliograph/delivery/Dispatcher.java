@@ -287,7 +287,7 @@ public final class Dispatcher implements AutoCloseable {
         try {
             finished = attempt(job.claimed(), job.log());
             if (finished.record() != null && job.claimed().attemptsCount() == 0) {
-                metrics.firstAttemptWait(job.handedOff() ? "handoff" : "claim", waited);
+                metrics.firstAttemptWait(job.handedOff(), waited);
             }
         } finally {
             keptChars.addAndGet(-job.keptChars());

@@ -349,9 +349,9 @@ final class Scheduler<J> {
         lane.limit.ended(started.number(), signal, before);
         if (signal == ConcurrencyLimit.Signal.TIMED_OUT && lane.limit.probing()) {
             // A probe that timed out held a connection for nothing: pause before the next, 1 s,
-            // 2 s, 4 s … at most 30 s, each spread by the webhook. A receiver that answers, even 5xx, or refuses or resets at
-            // once, costs no slot for long: it is probed one at a time without pauses, each
-            // delivery's own retry schedule spacing its attempts.
+            // 2 s, 4 s … at most 30 s, each spread by the webhook. A receiver that answers, even
+            // 5xx, or refuses or resets at once, costs no slot for long: it is probed one at a time
+            // without pauses, each delivery's own retry schedule spacing its attempts.
             long pause = probePause(lane.webhookId, lane.timedOutProbes);
             lane.timedOutProbes++;
             lane.restsUntil = Math.max(1, now + pause);

@@ -1,6 +1,7 @@
 package io.heliograph.ingest;
 
 import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * How an exchange ended. Logs from the log routes are always {@link #COMPLETED}: their caller says
@@ -33,7 +34,11 @@ public enum Outcome {
         if (name == null) {
             return COMPLETED;
         }
-        return Arrays.stream(values()).filter(o -> o.wireName.equals(name)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("Unknown outcome " + name));
+        return parse(name).orElseThrow(() -> new IllegalArgumentException("Unknown outcome " + name));
+    }
+
+    /** The outcome whose wire name is exactly {@code name}, if any. */
+    public static Optional<Outcome> parse(String name) {
+        return Arrays.stream(values()).filter(o -> o.wireName.equals(name)).findFirst();
     }
 }

@@ -68,8 +68,7 @@ public record RequestQuery(Optional<String> model, Optional<String> userId, Map<
     }
 
     static Outcome outcome(String value) {
-        return Arrays.stream(Outcome.values()).filter(o -> o.wireName().equals(value)).findFirst()
-                .orElseThrow(() -> ApiException.badRequest(BAD_OUTCOME));
+        return Outcome.parse(value).orElseThrow(() -> ApiException.badRequest(BAD_OUTCOME));
     }
 
     private static Optional<String> nonEmpty(ServerRequest req, String name) {

@@ -28,6 +28,9 @@ public final class Metrics {
     private final Counter retrying;
     private final Counter failed;
     private final Timer attemptLatency;
+    /** Registered once, as {@link #attemptLatency} is: recorded for every delivery, looked up for none. */
+    private final Timer firstWaitHandoff;
+    private final Timer firstWaitClaim;
     private final Supplier<Backlog> backlogSource;
     private volatile Backlog backlog = new Backlog(0, 0);
     private volatile long backlogReadAt;
@@ -46,6 +49,8 @@ public final class Metrics {
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(20))
                 .register(registry);
+        firstWaitHandoff = firstAttemptWaitTimer("handoff");
+        firstWaitClaim = firstAttemptWaitTimer("claim");
         // Heap, threads and CPU of the process: what an operator (and bench/load.sh) reads to size a node.
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -98,15 +103,19 @@ public final class Metrics {
      * to this node — {@code handoff} (leased in its log's transaction) or {@code claim} (waited in the
      * store for room). Where a delay comes from, for the node as a whole, never per tenant.
      */
-    public void firstAttemptWait(String path, long waitedMs) {
-        Timer.builder("heliograph_delivery_first_attempt_wait")
+    public void firstAttemptWait(boolean handedOff, long waitedMs) {
+        (handedOff ? firstWaitHandoff : firstWaitClaim).record(Math.max(0, waitedMs), TimeUnit.MILLISECONDS);
+    }
+
+    private Timer firstAttemptWaitTimer(String path) {
+        return Timer.builder("heliograph_delivery_first_attempt_wait")
                 .description("From a delivery's log stored to its first attempt started, by how it reached the node: handoff or claim")
                 .tag("path", path)
                 .publishPercentileHistogram()
                 .serviceLevelObjectives(Duration.ofMillis(100), Duration.ofSeconds(1))
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofMinutes(10))
-                .register(registry).record(Math.max(0, waitedMs), TimeUnit.MILLISECONDS);
+                .register(registry);
     }
 
     public void attempt(String outcome, long latencyMs) {

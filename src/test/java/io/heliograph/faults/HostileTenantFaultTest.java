@@ -144,9 +144,8 @@ class HostileTenantFaultTest {
             long[] peakRssKiB = new long[processes];
             long[] peakThreads = new long[processes];
             double peakHeap = 0;
-            long[] cpuAtStart = nodes.stream().mapToLong(HostileTenantFaultTest::cpuTicks).toArray();
+            CpuSample cpuAtStart = CpuSample.now(nodes);
             double[] waitsAtStart = firstAttemptWaits(nodes);
-            long[] machineAtStart = machineTicks();
             long start = System.nanoTime();
             long loadStart = System.currentTimeMillis();
             long end = start + LOAD.toNanos();
@@ -181,7 +180,7 @@ class HostileTenantFaultTest {
                 }
             }
             long loadEnd = System.currentTimeMillis();
-            String cpu = cpuDuring(nodes, cpuAtStart, machineAtStart, loadEnd - loadStart);
+            String cpu = CpuSample.now(nodes).since(cpuAtStart, loadEnd - loadStart);
             String waits = firstAttemptWaitsSince(nodes, waitsAtStart);
             for (Thread t : inFlight) {
                 t.join();
@@ -262,75 +261,67 @@ class HostileTenantFaultTest {
         }
     }
 
-    /** Org B's deliveries that took more than one attempt, with why the failed attempts failed: read from the store itself. */
-    /** utime + stime of the process, in clock ticks (1/100 s); -1 when unreadable. */
-    private static long cpuTicks(ServerProcess node) {
-        return cpuTicks(node.pid());
-    }
-
-    /** utime + stime of every PostgreSQL process (the server and its backends), in clock ticks. */
-    private static long postgresTicks() {
-        return ProcessHandle.allProcesses()
-                .filter(p -> p.info().command().map(c -> c.endsWith("/postgres")).orElse(false)
-                        || readComm(p.pid()).equals("postgres"))
-                .mapToLong(p -> Math.max(0, cpuTicks(p.pid()))).sum();
-    }
-
-    private static String readComm(long pid) {
-        try {
-            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "comm")).trim();
-        } catch (java.io.IOException | RuntimeException e) {
-            return "";
-        }
-    }
-
-    private static long cpuTicks(long pid) {
-        try {
-            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-        } catch (java.io.IOException | RuntimeException e) {
-            return -1;
-        }
-    }
-
-    /** The machine's busy and total clock ticks so far (from /proc/stat), PostgreSQL's and this test's. */
-    private static long[] machineTicks() {
-        try {
-            String[] f = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat")).get(0).trim().split("\\s+");
-            long total = 0;
-            for (int i = 1; i < f.length; i++) {
-                total += Long.parseLong(f[i]);
+    /**
+     * CPU clock ticks (1/100 s, from /proc) used so far: by each server process, by every PostgreSQL
+     * process (server and backends), by this test (load generator and receivers), and the whole
+     * machine's busy and total ticks.
+     */
+    private record CpuSample(long[] nodes, long postgres, long test, long machineBusy, long machineTotal) {
+        static CpuSample now(List<ServerProcess> nodes) {
+            long busy = -1;
+            long total = -1;
+            try {
+                String[] f = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat")).get(0).trim().split("\\s+");
+                total = 0;
+                for (int i = 1; i < f.length; i++) {
+                    total += Long.parseLong(f[i]);
+                }
+                busy = total - Long.parseLong(f[4]) - Long.parseLong(f[5]);
+            } catch (java.io.IOException | RuntimeException e) {
+                // unreadable: reported as -1 % busy
             }
-            long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
-            return new long[] {total - idle, total, postgresTicks(), cpuTicks(ProcessHandle.current().pid())};
-        } catch (java.io.IOException | RuntimeException e) {
-            return new long[] {-1, -1, -1, -1};
+            long postgres = ProcessHandle.allProcesses().filter(p -> comm(p.pid()).equals("postgres"))
+                    .mapToLong(p -> Math.max(0, ticks(p.pid()))).sum();
+            return new CpuSample(nodes.stream().mapToLong(n -> ticks(n.pid())).toArray(), postgres,
+                    ticks(ProcessHandle.current().pid()), busy, total);
         }
-    }
 
-    /** Each server process's CPU during the load, in cores, and how busy the whole machine was. */
-    private static String cpuDuring(List<ServerProcess> nodes, long[] cpuAtStart, long[] machineAtStart, long elapsedMs) {
-        StringBuilder out = new StringBuilder();
-        // A process's own figures, and PostgreSQL's, counted from their starts: the differences over the load.
-        long postgres = postgresTicks() - machineAtStart[2];
-        long test = cpuTicks(ProcessHandle.current().pid()) - machineAtStart[3];
-        for (int i = 0; i < nodes.size(); i++) {
-            long used = cpuTicks(nodes.get(i)) - cpuAtStart[i];
-            out.append(i == 0 ? "" : ", ").append(String.format("node %d %.2f cores", i + 1, used * 10.0 / elapsedMs));
+        /** Each server process's CPU since {@code start}, in cores, PostgreSQL's and this test's, and how busy the machine was. */
+        String since(CpuSample start, long elapsedMs) {
+            StringBuilder out = new StringBuilder();
+            for (int i = 0; i < nodes.length; i++) {
+                out.append(i == 0 ? "" : ", ").append(String.format("node %d %.2f cores", i + 1, (nodes[i] - start.nodes[i]) * 10.0 / elapsedMs));
+            }
+            long total = machineTotal - start.machineTotal;
+            out.append(String.format(", PostgreSQL %.2f cores, this test (load generator and receivers) %.2f cores, machine %.0f %% busy (%d cores)",
+                    (postgres - start.postgres) * 10.0 / elapsedMs, (test - start.test) * 10.0 / elapsedMs,
+                    total > 0 ? 100.0 * (machineBusy - start.machineBusy) / total : -1.0, Runtime.getRuntime().availableProcessors()));
+            return out.toString();
         }
-        long[] machine = machineTicks();
-        long busy = machine[0] - machineAtStart[0];
-        long total = machine[1] - machineAtStart[1];
-        out.append(String.format(", PostgreSQL %.2f cores, this test (load generator and receivers) %.2f cores, machine %.0f %% busy (%d cores)",
-                postgres * 10.0 / elapsedMs, test * 10.0 / elapsedMs, total > 0 ? 100.0 * busy / total : -1.0,
-                Runtime.getRuntime().availableProcessors()));
-        return out.toString();
+
+        /** utime + stime of the process; -1 when unreadable. */
+        private static long ticks(long pid) {
+            try {
+                String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "stat"));
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            } catch (java.io.IOException | RuntimeException e) {
+                return -1;
+            }
+        }
+
+        private static String comm(long pid) {
+            try {
+                return java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "comm")).trim();
+            } catch (java.io.IOException | RuntimeException e) {
+                return "";
+            }
+        }
     }
 
     /** Every attempt made in the window, all organizations, by answer (or error), most frequent first, with the rate. */
     private static String attemptsBetween(TestServer store, long from, long to) throws java.sql.SQLException {
-        String url = store.jdbcUrl() != null ? store.jdbcUrl() : "jdbc:sqlite:" + store.dataDir().resolve("heliograph.db");
+        String url = store.directJdbcUrl();
         try (java.sql.Connection c = java.sql.DriverManager.getConnection(url);
                 java.sql.PreparedStatement q = c.prepareStatement("""
                         SELECT COALESCE(CAST(status_code AS TEXT), 'no answer'), COUNT(*) FROM delivery_attempts
@@ -348,8 +339,9 @@ class HostileTenantFaultTest {
         }
     }
 
+    /** Org B's deliveries that took more than one attempt, with why the failed attempts failed: read from the store itself. */
     private static String retried(TestServer store, String webhookId) throws java.sql.SQLException {
-        String url = store.jdbcUrl() != null ? store.jdbcUrl() : "jdbc:sqlite:" + store.dataDir().resolve("heliograph.db");
+        String url = store.directJdbcUrl();
         try (java.sql.Connection c = java.sql.DriverManager.getConnection(url);
                 java.sql.PreparedStatement q = c.prepareStatement("""
                         SELECT COALESCE(error, CAST(status_code AS TEXT)), COUNT(*) FROM delivery_attempts
@@ -370,7 +362,7 @@ class HostileTenantFaultTest {
      * its log) → first attempt started, and the attempt's own latency; p50 / p99 / max.
      */
     private static String stages(TestServer store, String webhookId) throws java.sql.SQLException {
-        String url = store.jdbcUrl() != null ? store.jdbcUrl() : "jdbc:sqlite:" + store.dataDir().resolve("heliograph.db");
+        String url = store.directJdbcUrl();
         List<Long> waited = new ArrayList<>();
         List<Long> exchange = new ArrayList<>();
         try (java.sql.Connection c = java.sql.DriverManager.getConnection(url);
@@ -418,7 +410,7 @@ class HostileTenantFaultTest {
                 .sorted((x, y) -> Long.compare(arrived.get(y.getKey()) - y.getValue().answeredAt(),
                         arrived.get(x.getKey()) - x.getValue().answeredAt()))
                 .limit(3).toList();
-        String url = store.jdbcUrl() != null ? store.jdbcUrl() : "jdbc:sqlite:" + store.dataDir().resolve("heliograph.db");
+        String url = store.directJdbcUrl();
         StringBuilder out = new StringBuilder();
         try (java.sql.Connection c = java.sql.DriverManager.getConnection(url);
                 java.sql.PreparedStatement q = c.prepareStatement("""

@@ -98,7 +98,7 @@ class StatsMemoryFaultTest {
 
     /** The rows, made by the store itself (a recursive count or generate_series); returns how long it took. */
     private static long insertAttempts(TestServer store, String webhookId, long now) throws Exception {
-        String url = store.jdbcUrl() != null ? store.jdbcUrl() : "jdbc:sqlite:" + store.dataDir().resolve("heliograph.db");
+        String url = store.directJdbcUrl();
         boolean sqlite = store.jdbcUrl() == null;
         String numbers = sqlite
                 ? "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) "

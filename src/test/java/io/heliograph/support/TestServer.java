@@ -77,6 +77,11 @@ public final class TestServer implements AutoCloseable {
         return postgres == null ? null : postgres.jdbcUrl();
     }
 
+    /** A JDBC URL a test can open itself to read the store behind the server: the PostgreSQL database, or the SQLite file. */
+    public String directJdbcUrl() {
+        return postgres != null ? postgres.jdbcUrl() : "jdbc:sqlite:" + dataDir.resolve("heliograph.db");
+    }
+
     /** Stops the in-process server but keeps its store, for server processes of its own to use. */
     public TestServer stopServer() {
         if (heliograph != null) {
