@@ -1,6 +1,7 @@
 package io.heliograph.auth;
 
 import io.heliograph.store.Database;
+import io.heliograph.store.TimeOrderedIds;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -234,9 +235,12 @@ public final class ApiKeyStore {
         return new CreatedKey(insert(h, orgId, key, Scope.ADMIN, null, database.clock().millis()), organization, key);
     }
 
-    /** Stores a key's hash and shown prefix, never the key; answers its id. */
+    /**
+     * Stores a key's hash and shown prefix, never the key; answers its id. The id is time-ordered, so
+     * keys made in the same millisecond still list newest first.
+     */
     private static String insert(Handle h, String orgId, String key, Scope scope, String name, long now) {
-        String id = UUID.randomUUID().toString();
+        String id = TimeOrderedIds.next(now).toString();
         h.createUpdate("""
                         INSERT INTO api_keys (id, org_id, key_hash, prefix, created_at, scope, name)
                         VALUES (:id, :org, :hash, :prefix, :now, :scope, :name)""")
