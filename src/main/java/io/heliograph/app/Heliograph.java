@@ -5,6 +5,7 @@ import io.helidon.webserver.http.HttpRouting;
 import io.heliograph.auth.ApiKeyStore;
 import io.heliograph.auth.CreatedKey;
 import io.heliograph.auth.Scope;
+import io.heliograph.auth.SessionStore;
 import io.heliograph.delivery.BacklogCanceller;
 import io.heliograph.delivery.BodyLinks;
 import io.heliograph.delivery.DeliveryRoutes;
@@ -12,6 +13,7 @@ import io.heliograph.delivery.DeliveryStore;
 import io.heliograph.delivery.Dispatcher;
 import io.heliograph.delivery.FilterRoutes;
 import io.heliograph.delivery.Outbox;
+import io.heliograph.delivery.LiveRoutes;
 import io.heliograph.delivery.Payloads;
 import io.heliograph.delivery.RequestDeliveryRoutes;
 import io.heliograph.delivery.Sender;
@@ -22,6 +24,7 @@ import io.heliograph.http.Envelope;
 import io.heliograph.http.ErrorMapping;
 import io.heliograph.http.JsonBodies;
 import io.heliograph.http.RateLimits;
+import io.heliograph.http.SecurityHeaders;
 import io.heliograph.http.ShutdownGate;
 import io.heliograph.ingest.IngestRoutes;
 import io.heliograph.ingest.IngestService;
@@ -35,6 +38,7 @@ import io.heliograph.ops.Retention;
 import io.heliograph.store.Database;
 import io.heliograph.store.Dialect;
 import io.heliograph.store.InstallationSecrets;
+import io.heliograph.ui.UiRoutes;
 import io.heliograph.webhook.WebhookInput;
 import io.heliograph.webhook.WebhookRoutes;
 import io.heliograph.webhook.WebhookService;
@@ -125,7 +129,8 @@ public final class Heliograph implements AutoCloseable {
             BodyLinks links = new BodyLinks(publicUrl, InstallationSecrets.get(database, "body-links"), clock);
             // The scheduler's per-origin cap binds first; the client's own allows for test sends beside it.
             Sender sender = new Sender(guard, USER_AGENT, config.hostConcurrency() + 64, clock);
-            Dispatcher dispatcher = new Dispatcher(deliveries, webhookStore, logs, new Payloads(config.inlineBodyLimitBytes(), links),
+            Payloads payloads = new Payloads(config.inlineBodyLimitBytes(), links);
+            Dispatcher dispatcher = new Dispatcher(deliveries, webhookStore, logs, payloads,
                     sender, config.retrySchedule(), config.webhookConcurrency(), config.hostConcurrency(), metrics, clock);
             IngestService ingest = new IngestService(database, logs, new LogAssembler(PriceTable.load()), List.of(
                     new Outbox(deliveries, webhookStore, dispatcher, clock),
@@ -135,24 +140,30 @@ public final class Heliograph implements AutoCloseable {
             gateway = new GatewayRoutes(keys, new GatewayRoutes.Upstreams(config.openAiBaseUrl(), config.anthropicBaseUrl(),
                     config.gatewayTargets(), config.gatewayTimeout()), guard, ingest, limits.ingest(), metrics, clock);
             ShutdownGate gate = new ShutdownGate();
+            SessionStore sessions = new SessionStore(database, keys);
             Predicate<String> logRoute = path -> IngestRoutes.isLogRoute(path) || path.equals(IngestRoutes.PLAIN_LOG_ROUTE);
             HttpRouting.Builder routing = HttpRouting.builder()
                     .addFilter(gate)
+                    .addFilter(new SecurityHeaders())
                     .addFilter(new AuthFilter(keys, path -> path.startsWith("/v1/") || IngestRoutes.isLogRoute(path),
                             path -> logRoute.test(path) ? limits.ingest() : limits.management(),
                             // ingest: the log routes (the gateway checks its own Helicone-Auth: any scope);
                             // admin: the keys; write: everything else, reads included.
                             path -> logRoute.test(path) ? Scope.INGEST
-                                    : path.equals(KeyRoutes.PATH) || path.startsWith(KeyRoutes.PATH + "/") ? Scope.ADMIN : Scope.WRITE))
+                                    : path.equals(KeyRoutes.PATH) || path.startsWith(KeyRoutes.PATH + "/") ? Scope.ADMIN : Scope.WRITE,
+                            sessions::find))
+                    .register(new UiRoutes(sessions, clock))
+                    .register("/v1/live", new LiveRoutes(deliveries.live(), gate::closing))
                     .register(new HealthRoutes(database, metrics, gate::closing))
                     .register(new IngestRoutes(ingest, logs))
                     .register(new RequestDeliveryRoutes(logs, deliveries))
                     .register(gateway)
                     .register(DeliveryRoutes.bodies(links, logs))
+                    .register("/v1/webhooks", DeliveryRoutes.health(deliveries, clock))
                     .register("/v1/webhooks", new WebhookRoutes(webhooks, new WebhookInput(guard)))
                     .register("/v1/filters", new FilterRoutes(logs))
                     .register(KeyRoutes.PATH, new KeyRoutes(keys))
-                    .register("/v1/webhooks", new DeliveryRoutes(webhooks, deliveries, sender, dispatcher::wake, clock))
+                    .register("/v1/webhooks", new DeliveryRoutes(webhooks, deliveries, sender, dispatcher::wake, clock, payloads, logs))
                     .any((req, res) -> Envelope.error(res, 404, ErrorMapping.NOT_FOUND));
             ErrorMapping.install(routing, gate);
 
@@ -172,10 +183,10 @@ public final class Heliograph implements AutoCloseable {
             port[0] = server.port();
             dispatcher.start();
             canceller.start();
-            retention = new Retention(config.retention(), deliveries::purgeBatch, logs::purgeBatch, metrics, clock);
+            retention = new Retention(config.retention(), deliveries::purgeBatch, logs::purgeBatch, deliveries::purgeRollupsBatch, metrics, clock);
             retention.start();
-            LOG.info("Heliograph listening on http://{}:{} (store: {})", config.bind(), server.port(),
-                    database.dialect().name().toLowerCase());
+            LOG.info("Heliograph listening on http://{}:{} (store: {}); dashboard: {}/", config.bind(), server.port(),
+                    database.dialect().name().toLowerCase(), publicUrl.get().replaceAll("/+$", ""));
             return new Heliograph(gate, database, keys, server, dispatcher, sender, gateway, retention, ingest, canceller);
         } catch (RuntimeException e) {
             if (gateway != null) {

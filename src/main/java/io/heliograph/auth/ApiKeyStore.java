@@ -251,7 +251,7 @@ public final class ApiKeyStore {
     }
 
     /** A stored scope; one this version does not know grants the least. */
-    private static Scope scopeOf(java.sql.ResultSet rs) throws java.sql.SQLException {
+    static Scope scopeOf(java.sql.ResultSet rs) throws java.sql.SQLException {
         return Scope.parse(rs.getString("scope")).orElse(Scope.INGEST);
     }
 

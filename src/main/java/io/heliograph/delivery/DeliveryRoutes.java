@@ -47,8 +47,13 @@ public final class DeliveryRoutes implements HttpService {
     private final Sender sender;
     private final Runnable wake;
     private final Clock clock;
+    private final Payloads payloads;
+    private final RequestLogStore logs;
 
-    public DeliveryRoutes(WebhookService webhooks, DeliveryStore deliveries, Sender sender, Runnable wake, Clock clock) {
+    public DeliveryRoutes(WebhookService webhooks, DeliveryStore deliveries, Sender sender, Runnable wake, Clock clock, Payloads payloads,
+            RequestLogStore logs) {
+        this.payloads = payloads;
+        this.logs = logs;
         this.webhooks = webhooks;
         this.deliveries = deliveries;
         this.sender = sender;
@@ -61,8 +66,72 @@ public final class DeliveryRoutes implements HttpService {
         rules.post("/{id}/test", this::test)
                 .get("/{id}/deliveries", this::list)
                 .post("/{id}/deliveries/{deliveryId}/retry", this::retry)
+                .get("/{id}/deliveries/{deliveryId}/payload", this::payload)
                 .post("/{id}/recover", this::recover)
-                .get("/{id}/stats", this::stats);
+                .get("/{id}/stats", this::stats)
+                .get("/{id}/series", this::series);
+    }
+
+    static final String BAD_WINDOW = "window must be hour or day";
+
+    /** The windows of {@code /series}: bucket width and count. */
+    private enum SeriesWindow {
+        HOUR(Duration.ofMinutes(1), 60), DAY(Duration.ofMinutes(15), 96);
+
+        final long widthMs;
+        final int count;
+
+        SeriesWindow(Duration width, int count) {
+            this.widthMs = width.toMillis();
+            this.count = count;
+        }
+    }
+
+    /** Deliveries per bucket and latency percentiles, from the per-minute rollups; the newest bucket holds now. */
+    private void series(ServerRequest req, ServerResponse res) {
+        Webhook webhook = webhook(req);
+        SeriesWindow window = switch (req.query().first("window").orElse("hour")) {
+            case "hour" -> SeriesWindow.HOUR;
+            case "day" -> SeriesWindow.DAY;
+            default -> throw ApiException.badRequest(BAD_WINDOW);
+        };
+        long from = Math.floorDiv(clock.millis(), window.widthMs) * window.widthMs - (window.count - 1) * window.widthMs;
+        ObjectNode data = Json.object();
+        data.put("window", window.name().toLowerCase(java.util.Locale.ROOT));
+        data.put("bucket_seconds", window.widthMs / 1000);
+        ArrayNode points = data.putArray("points");
+        for (AttemptRollups.Point p : deliveries.rollups().series(webhook.orgId(), webhook.id(), from, window.widthMs, window.count)) {
+            points.addObject().put("at", IsoTime.format(p.at())).put("succeeded", p.succeeded()).put("failed", p.failed())
+                    .put("p50_latency_ms", p.p50LatencyMs()).put("p99_latency_ms", p.p99LatencyMs());
+        }
+        Envelope.ok(res, data);
+    }
+
+    /**
+     * {@code GET /v1/webhooks/health}: every attempted webhook of the caller's organization, its last
+     * hour from the rollups and its last attempt ever. Registered before the webhook routes, whose
+     * {@code /{id}} would otherwise take "health" for an id.
+     */
+    public static HttpService health(DeliveryStore deliveries, Clock clock) {
+        return rules -> rules.get("/health", (req, res) -> {
+            String org = AuthFilter.caller(req).orgId();
+            ObjectNode data = Json.object();
+            ArrayNode items = data.putArray("items");
+            for (AttemptRollups.Health h : deliveries.rollups().health(org, clock.millis() - Duration.ofHours(1).toMillis())) {
+                ObjectNode item = items.addObject();
+                item.put("webhook_id", h.webhookId());
+                item.put("attempts", h.attempts());
+                item.put("successes", h.successes());
+                if (h.attempts() == 0) {
+                    item.putNull("success_rate");
+                } else {
+                    item.put("success_rate", Math.round(10_000.0 * h.successes() / h.attempts()) / 10_000.0);
+                }
+                item.put("p99_latency_ms", h.p99LatencyMs());
+                item.put("last_attempt_at", h.lastAttemptAt() == null ? null : IsoTime.format(h.lastAttemptAt()));
+            }
+            Envelope.ok(res, data);
+        });
     }
 
     private Webhook webhook(ServerRequest req) {
@@ -103,12 +172,32 @@ public final class DeliveryRoutes implements HttpService {
         Envelope.ok(res, data);
     }
 
-    private void retry(ServerRequest req, ServerResponse res) {
-        Webhook webhook = webhook(req);
+    private static String deliveryId(ServerRequest req) {
         String id = req.path().pathParameters().first("deliveryId").orElse("");
         if (!DELIVERY_ID.matcher(id).matches()) {
             throw ApiException.notFound(DELIVERY_NOT_FOUND);
         }
+        return id;
+    }
+
+    /**
+     * The body an attempt of the delivery sends, built as the dispatcher builds it: from the stored log
+     * and the webhook as it is now. Attempts differ only in a body link's expiry and signature.
+     */
+    private void payload(ServerRequest req, ServerResponse res) {
+        Webhook webhook = webhook(req);
+        Delivery delivery = deliveries.find(webhook.orgId(), webhook.id(), deliveryId(req))
+                .orElseThrow(() -> ApiException.notFound(DELIVERY_NOT_FOUND));
+        RequestLog log = logs.find(webhook.orgId(), delivery.requestId()).orElseThrow(() -> ApiException.notFound("Request not found"));
+        ObjectNode data = Json.object();
+        data.put("delivery_id", delivery.id());
+        data.putRawValue("payload", new RawValue(new String(payloads.build(webhook, log), java.nio.charset.StandardCharsets.UTF_8)));
+        Envelope.ok(res, data);
+    }
+
+    private void retry(ServerRequest req, ServerResponse res) {
+        Webhook webhook = webhook(req);
+        String id = deliveryId(req);
         Delivery delivery = deliveries.retryNow(webhook.orgId(), webhook.id(), id)
                 .orElseThrow(() -> ApiException.notFound(DELIVERY_NOT_FOUND));
         wake.run();

@@ -33,6 +33,8 @@ public final class DeliveryStore {
     private final Jdbi jdbi;
     /** Claims, releases and attempt records: losing one to a power cut only means sending again. */
     private final Jdbi bookkeeping;
+    private final AttemptRollups rollups;
+    private final LiveAttempts live = new LiveAttempts();
 
     /** Rows per transaction for work over many rows (cancelling a backlog, recovering): short writer holds. */
     static final int BATCH = 500;
@@ -41,6 +43,17 @@ public final class DeliveryStore {
         this.database = database;
         this.jdbi = database.jdbi();
         this.bookkeeping = database.bookkeeping();
+        this.rollups = new AttemptRollups(database);
+    }
+
+    /** Attempts told to listeners as they are recorded. */
+    public LiveAttempts live() {
+        return live;
+    }
+
+    /** The per-minute counts of attempts that the dashboard's charts and health figures read. */
+    public AttemptRollups rollups() {
+        return rollups;
     }
 
     /** A delivery to create, due now, for one webhook and one new log; {@code leasedBy} non-null when a node takes it at once. */
@@ -180,7 +193,9 @@ public final class DeliveryStore {
      */
     public List<Boolean> recordAttempts(String node, List<Recorded> records, BiConsumer<Handle, List<Recorded>> health) {
         long now = database.clock().millis();
-        return bookkeeping.inTransaction(h -> {
+        List<Recorded> written = new ArrayList<>(records.size());
+        List<Boolean> result = bookkeeping.inTransaction(h -> {
+            written.clear(); // a transaction tried again starts afresh
             var updates = h.prepareBatch("""
                     UPDATE deliveries SET status = :status, attempts_count = :attempts, next_attempt_at = :next,
                         lease_until = NULL, leased_by = NULL, updated_at = :now, last_status_code = :code, last_error = :error
@@ -218,10 +233,14 @@ public final class DeliveryStore {
             }
             if (!kept.isEmpty()) {
                 attempts.execute();
+                rollups.add(h, kept);
                 health.accept(h, kept);
             }
+            written.addAll(kept);
             return counted;
         });
+        live.publish(written);
+        return result;
     }
 
     /**
@@ -361,6 +380,11 @@ public final class DeliveryStore {
             h.createUpdate("DELETE FROM delivery_attempts WHERE delivery_id IN (<ids>)").bindList("ids", ids).execute();
             return h.createUpdate("DELETE FROM deliveries WHERE id IN (<ids>) AND status <> 'pending'").bindList("ids", ids).execute();
         });
+    }
+
+    /** Removes up to {@code limit} per-minute attempt counts of minutes before {@code cutoff}; answers how many. */
+    public int purgeRollupsBatch(long cutoff, int limit) {
+        return bookkeeping.inTransaction(h -> rollups.purgeBatch(h, cutoff, limit));
     }
 
     public record Backlog(long pending, Long oldestDueAt) {

@@ -27,6 +27,7 @@ public final class Retention implements AutoCloseable {
     private final Duration keep;
     private final Purge deliveries;
     private final Purge logs;
+    private final Purge rollups;
     private final Metrics metrics;
     private final Clock clock;
     private final AtomicBoolean sweeping = new AtomicBoolean();
@@ -46,11 +47,13 @@ public final class Retention implements AutoCloseable {
      * @param keep       how long records are kept; zero keeps them forever (no sweeps)
      * @param deliveries purges ended deliveries with their attempts (first, so logs they need go after them)
      * @param logs       purges logs no delivery still needs
+     * @param rollups    purges the per-minute attempt counts behind the dashboard's charts (not counted in {@link Swept})
      */
-    public Retention(Duration keep, Purge deliveries, Purge logs, Metrics metrics, Clock clock) {
+    public Retention(Duration keep, Purge deliveries, Purge logs, Purge rollups, Metrics metrics, Clock clock) {
         this.keep = keep;
         this.deliveries = deliveries;
         this.logs = logs;
+        this.rollups = rollups;
         this.metrics = metrics;
         this.clock = clock;
     }
@@ -97,6 +100,7 @@ public final class Retention implements AutoCloseable {
             long cutoff = clock.millis() - keep.toMillis();
             long removedDeliveries = drain(deliveries, cutoff);
             long removedLogs = drain(logs, cutoff);
+            drain(rollups, cutoff);
             if (removedDeliveries + removedLogs > 0) {
                 LOG.info("Retention removed {} deliveries and {} logs older than {}", removedDeliveries, removedLogs, keep);
             }

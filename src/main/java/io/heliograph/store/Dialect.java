@@ -35,6 +35,11 @@ public enum Dialect {
         return this == POSTGRESQL ? " FOR UPDATE OF " + table + " SKIP LOCKED" : "";
     }
 
+    /** The larger of two values: a scalar {@code MAX} on SQLite, {@code GREATEST} on PostgreSQL. */
+    public String greatest(String a, String b) {
+        return (this == POSTGRESQL ? "GREATEST(" : "MAX(") + a + ", " + b + ")";
+    }
+
     public static Dialect forUrl(String jdbcUrl) {
         if (jdbcUrl.startsWith("jdbc:postgresql:")) {
             return POSTGRESQL;

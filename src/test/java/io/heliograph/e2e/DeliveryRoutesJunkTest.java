@@ -204,7 +204,7 @@ class DeliveryRoutesJunkTest {
             assertThat(json.get("request_id").asText()).isEqualTo(first.id());
             assertThat(json.get("request")).isEqualTo(TestJson.parse(first.request()));
             assertThat(json.has("data")).isFalse();
-        } else {
+        } else if (!RouteJunk.isDashboardFile(a)) { // a path that normalises to "/" is the dashboard's page
             // Refusals stay in the envelope.
             assertEnvelope(a);
             assertThat(a.status()).as(a.body()).isIn(403, 404, 414);

@@ -64,7 +64,7 @@ public final class Api {
         return send("POST", path, json.getBytes(java.nio.charset.StandardCharsets.UTF_8), "application/json", headers);
     }
 
-    private Response send(String method, String path, byte[] body, String contentType, java.util.Map<String, String> headers) {
+    public Response send(String method, String path, byte[] body, String contentType, java.util.Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));

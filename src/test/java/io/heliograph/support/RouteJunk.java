@@ -249,6 +249,16 @@ public final class RouteJunk {
         }
     }
 
+    /**
+     * One of the dashboard's files (its page at {@code /}, its assets under {@code /ui/}): HTML, script,
+     * style or image, not the envelope. A junk path can normalise to one, e.g. {@code /x/..}.
+     */
+    public static boolean isDashboardFile(Answer a) {
+        String type = java.util.Optional.ofNullable(a.header("Content-Type")).orElse("");
+        return (a.status() == 200 || a.status() == 304)
+                && (type.startsWith("text/html") || type.startsWith("text/javascript") || type.startsWith("text/css") || type.startsWith("image/svg+xml"));
+    }
+
     /** The envelope of a 2xx or a 4xx; a 5xx, a non-JSON body or an error that leaks internals fails. */
     public static JsonNode assertEnvelope(Answer a) {
         assertThat(a.status()).as("never a 5xx: " + a.body()).isBetween(200, 499);

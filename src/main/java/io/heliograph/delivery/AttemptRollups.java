@@ -1,0 +1,154 @@
+package io.heliograph.delivery;
+
+import io.heliograph.store.Database;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Attempts counted per webhook, minute and latency bucket ({@link LatencyBuckets}), written in the
+ * same transaction as the attempts themselves, and the reads the dashboard makes of them: a
+ * webhook's time series and every webhook's last hour. Reads aggregate in SQL over these rows, so
+ * their cost follows the minutes asked for, not the number of attempts.
+ */
+public final class AttemptRollups {
+    static final long MINUTE_MS = 60_000;
+
+    private final Database database;
+    private final Jdbi jdbi;
+
+    AttemptRollups(Database database) {
+        this.database = database;
+        this.jdbi = database.jdbi();
+    }
+
+    private record Cell(String webhookId, long minute, int bucket) implements Comparable<Cell> {
+        @Override
+        public int compareTo(Cell o) {
+            int c = webhookId.compareTo(o.webhookId);
+            if (c != 0) {
+                return c;
+            }
+            c = Long.compare(minute, o.minute);
+            return c != 0 ? c : Integer.compare(bucket, o.bucket);
+        }
+    }
+
+    /**
+     * Adds the attempts to their rows. Rows are written in one order (webhook, minute, bucket) whatever
+     * the attempts' order, so two nodes' recorders never wait for each other in a circle.
+     */
+    void add(Handle h, List<DeliveryStore.Recorded> attempts) {
+        Map<Cell, long[]> cells = new TreeMap<>();
+        Map<String, String> orgOf = new HashMap<>();
+        Map<String, Long> lastAt = new TreeMap<>();
+        for (DeliveryStore.Recorded r : attempts) {
+            Attempt a = r.attempt();
+            String webhook = r.claimed().webhookId();
+            orgOf.put(webhook, r.claimed().orgId());
+            long[] c = cells.computeIfAbsent(new Cell(webhook, Math.floorDiv(a.attemptedAt(), MINUTE_MS) * MINUTE_MS,
+                    LatencyBuckets.of(a.latencyMs())), k -> new long[2]);
+            c[0]++;
+            c[1] += a.succeeded() ? 1 : 0;
+            lastAt.merge(webhook, a.attemptedAt(), Math::max);
+        }
+        var rows = h.prepareBatch("""
+                INSERT INTO attempt_rollups (webhook_id, minute, latency_bucket, org_id, attempts, successes)
+                VALUES (:webhook, :minute, :bucket, :org, :attempts, :successes)
+                ON CONFLICT (webhook_id, minute, latency_bucket) DO UPDATE
+                SET attempts = attempt_rollups.attempts + excluded.attempts, successes = attempt_rollups.successes + excluded.successes""");
+        cells.forEach((cell, c) -> rows.bind("webhook", cell.webhookId()).bind("minute", cell.minute()).bind("bucket", cell.bucket())
+                .bind("org", orgOf.get(cell.webhookId())).bind("attempts", c[0]).bind("successes", c[1]).add());
+        rows.execute();
+        var activity = h.prepareBatch("INSERT INTO webhook_activity (webhook_id, org_id, last_attempt_at) VALUES (:webhook, :org, :at) "
+                + "ON CONFLICT (webhook_id) DO UPDATE SET last_attempt_at = "
+                + database.dialect().greatest("webhook_activity.last_attempt_at", "excluded.last_attempt_at"));
+        lastAt.forEach((webhook, at) -> activity.bind("webhook", webhook).bind("org", orgOf.get(webhook)).bind("at", at).add());
+        activity.execute();
+    }
+
+    /** One bucket of a series: its start, attempts that got a 2xx and the others, and latency percentiles (null: no attempt). */
+    public record Point(long at, long succeeded, long failed, Long p50LatencyMs, Long p99LatencyMs) {
+    }
+
+    /**
+     * The webhook's attempts in {@code count} buckets of {@code widthMs} from {@code from} (a whole
+     * minute), every bucket present, oldest first.
+     */
+    public List<Point> series(String orgId, String webhookId, long from, long widthMs, int count) {
+        long[][] latencies = new long[count][LatencyBuckets.count()];
+        long[][] totals = new long[count][2];
+        jdbi.useHandle(h -> h.createQuery("""
+                        SELECT (minute - :from) / :width AS slot, latency_bucket, SUM(attempts), SUM(successes)
+                        FROM attempt_rollups
+                        WHERE webhook_id = :webhook AND org_id = :org AND minute >= :from AND minute < :to
+                        GROUP BY 1, 2""")
+                .bind("from", from).bind("width", widthMs).bind("to", from + widthMs * count)
+                .bind("webhook", webhookId).bind("org", orgId)
+                .map((rs, ctx) -> {
+                    int slot = (int) rs.getLong(1);
+                    int bucket = Math.min(rs.getInt(2), LatencyBuckets.count() - 1);
+                    latencies[slot][bucket] += rs.getLong(3);
+                    totals[slot][0] += rs.getLong(3);
+                    totals[slot][1] += rs.getLong(4);
+                    return slot;
+                })
+                .forEach(slot -> { }));
+        List<Point> points = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            points.add(new Point(from + i * widthMs, totals[i][1], totals[i][0] - totals[i][1],
+                    LatencyBuckets.percentile(latencies[i], 0.50), LatencyBuckets.percentile(latencies[i], 0.99)));
+        }
+        return points;
+    }
+
+    /** A webhook's figures since a time: attempts, 2xx answers, p99 (null: none), and its last attempt ever (null: never). */
+    public record Health(String webhookId, long attempts, long successes, Long p99LatencyMs, Long lastAttemptAt) {
+    }
+
+    /** Every webhook of the organization that was ever attempted, with its figures since {@code since}. */
+    public List<Health> health(String orgId, long since) {
+        Map<String, long[]> latencies = new TreeMap<>();
+        Map<String, long[]> totals = new HashMap<>();
+        Map<String, Long> last = new HashMap<>();
+        jdbi.useHandle(h -> {
+            h.createQuery("""
+                            SELECT webhook_id, latency_bucket, SUM(attempts), SUM(successes) FROM attempt_rollups
+                            WHERE org_id = :org AND minute >= :since GROUP BY 1, 2""")
+                    .bind("org", orgId).bind("since", Math.floorDiv(since, MINUTE_MS) * MINUTE_MS)
+                    .map((rs, ctx) -> {
+                        String id = rs.getString(1);
+                        int bucket = Math.min(rs.getInt(2), LatencyBuckets.count() - 1);
+                        latencies.computeIfAbsent(id, k -> new long[LatencyBuckets.count()])[bucket] += rs.getLong(3);
+                        long[] t = totals.computeIfAbsent(id, k -> new long[2]);
+                        t[0] += rs.getLong(3);
+                        t[1] += rs.getLong(4);
+                        return id;
+                    })
+                    .forEach(id -> { });
+            h.createQuery("SELECT webhook_id, last_attempt_at FROM webhook_activity WHERE org_id = :org")
+                    .bind("org", orgId)
+                    .map((rs, ctx) -> last.put(rs.getString(1), rs.getLong(2)))
+                    .forEach(x -> { });
+        });
+        List<Health> out = new ArrayList<>();
+        for (Map.Entry<String, Long> e : new TreeMap<>(last).entrySet()) {
+            long[] t = totals.getOrDefault(e.getKey(), new long[2]);
+            long[] l = latencies.get(e.getKey());
+            out.add(new Health(e.getKey(), t[0], t[1], l == null ? null : LatencyBuckets.percentile(l, 0.99), e.getValue()));
+        }
+        return out;
+    }
+
+    /** Removes rows of minutes before {@code cutoff}, up to {@code limit}; answers how many. */
+    int purgeBatch(Handle h, long cutoff, int limit) {
+        return h.createUpdate("""
+                        DELETE FROM attempt_rollups WHERE (webhook_id, minute, latency_bucket) IN (
+                            SELECT webhook_id, minute, latency_bucket FROM attempt_rollups WHERE minute < :cutoff LIMIT :limit)""")
+                .bind("cutoff", cutoff).bind("limit", limit).execute();
+    }
+}
