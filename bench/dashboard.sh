@@ -17,7 +17,7 @@ if [ "$store" = postgres ]; then
   db_args=(--database-url "jdbc:postgresql://127.0.0.1:5432/hg_bench_dashboard?user=postgres")
 fi
 HELIOGRAPH_BOOTSTRAP_API_KEY=$key ./heliograph serve --port $port --bind 127.0.0.1 --data-dir "$data" \
-  --allow-private-destinations=true --allow-http-destinations=true "${db_args[@]}" >"$data/server.log" 2>&1 &
+  --allow-private-destinations=true --allow-http-destinations=true --rate-limit 0 "${db_args[@]}" >"$data/server.log" 2>&1 &
 server=$!
 cleanup() {
   kill $server 2>/dev/null || true; wait $server 2>/dev/null || true

@@ -17,6 +17,8 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class AttemptRollups {
     static final long MINUTE_MS = 60_000;
+    /** The coarser rows' width: an organization's last hour is read from these. */
+    static final long SLOT_MS = 10 * MINUTE_MS;
 
     private final Database database;
     private final Jdbi jdbi;
@@ -43,27 +45,14 @@ public final class AttemptRollups {
      * the attempts' order, so two nodes' recorders never wait for each other in a circle.
      */
     void add(Handle h, List<DeliveryStore.Recorded> attempts) {
-        Map<Cell, long[]> cells = new TreeMap<>();
         Map<String, String> orgOf = new HashMap<>();
         Map<String, Long> lastAt = new TreeMap<>();
         for (DeliveryStore.Recorded r : attempts) {
-            Attempt a = r.attempt();
-            String webhook = r.claimed().webhookId();
-            orgOf.put(webhook, r.claimed().orgId());
-            long[] c = cells.computeIfAbsent(new Cell(webhook, Math.floorDiv(a.attemptedAt(), MINUTE_MS) * MINUTE_MS,
-                    LatencyBuckets.of(a.latencyMs())), k -> new long[2]);
-            c[0]++;
-            c[1] += a.succeeded() ? 1 : 0;
-            lastAt.merge(webhook, a.attemptedAt(), Math::max);
+            orgOf.put(r.claimed().webhookId(), r.claimed().orgId());
+            lastAt.merge(r.claimed().webhookId(), r.attempt().attemptedAt(), Math::max);
         }
-        var rows = h.prepareBatch("""
-                INSERT INTO attempt_rollups (webhook_id, minute, latency_bucket, org_id, attempts, successes)
-                VALUES (:webhook, :minute, :bucket, :org, :attempts, :successes)
-                ON CONFLICT (webhook_id, minute, latency_bucket) DO UPDATE
-                SET attempts = attempt_rollups.attempts + excluded.attempts, successes = attempt_rollups.successes + excluded.successes""");
-        cells.forEach((cell, c) -> rows.bind("webhook", cell.webhookId()).bind("minute", cell.minute()).bind("bucket", cell.bucket())
-                .bind("org", orgOf.get(cell.webhookId())).bind("attempts", c[0]).bind("successes", c[1]).add());
-        rows.execute();
+        upsert(h, "attempt_rollups", "minute", MINUTE_MS, attempts, orgOf);
+        upsert(h, "attempt_rollups_10m", "slot", SLOT_MS, attempts, orgOf);
         var activity = h.prepareBatch("INSERT INTO webhook_activity (webhook_id, org_id, last_attempt_at) VALUES (:webhook, :org, :at) "
                 + "ON CONFLICT (webhook_id) DO UPDATE SET last_attempt_at = "
                 + database.dialect().greatest("webhook_activity.last_attempt_at", "excluded.last_attempt_at"));
@@ -71,15 +60,39 @@ public final class AttemptRollups {
         activity.execute();
     }
 
+    /** Adds the attempts to the table's rows of {@code widthMs}, one statement for all. */
+    private static void upsert(Handle h, String table, String column, long widthMs, List<DeliveryStore.Recorded> attempts,
+            Map<String, String> orgOf) {
+        Map<Cell, long[]> cells = new TreeMap<>();
+        for (DeliveryStore.Recorded r : attempts) {
+            Attempt a = r.attempt();
+            long[] c = cells.computeIfAbsent(new Cell(r.claimed().webhookId(), Math.floorDiv(a.attemptedAt(), widthMs) * widthMs,
+                    LatencyBuckets.of(a.latencyMs())), k -> new long[2]);
+            c[0]++;
+            c[1] += a.succeeded() ? 1 : 0;
+        }
+        var rows = h.prepareBatch("INSERT INTO " + table + " (webhook_id, " + column + ", latency_bucket, org_id, attempts, successes) "
+                + "VALUES (:webhook, :at, :bucket, :org, :attempts, :successes) "
+                + "ON CONFLICT (webhook_id, " + column + ", latency_bucket) DO UPDATE "
+                + "SET attempts = " + table + ".attempts + excluded.attempts, successes = " + table + ".successes + excluded.successes");
+        cells.forEach((cell, c) -> rows.bind("webhook", cell.webhookId()).bind("at", cell.minute()).bind("bucket", cell.bucket())
+                .bind("org", orgOf.get(cell.webhookId())).bind("attempts", c[0]).bind("successes", c[1]).add());
+        rows.execute();
+    }
+
     /** One bucket of a series: its start, attempts that got a 2xx and the others, and latency percentiles (null: no attempt). */
     public record Point(long at, long succeeded, long failed, Long p50LatencyMs, Long p99LatencyMs) {
+    }
+
+    /** A series: its buckets, oldest first, and the whole window as one more (its {@code at}: the first bucket's). */
+    public record Series(List<Point> points, Point total) {
     }
 
     /**
      * The webhook's attempts in {@code count} buckets of {@code widthMs} from {@code from} (a whole
      * minute), every bucket present, oldest first.
      */
-    public List<Point> series(String orgId, String webhookId, long from, long widthMs, int count) {
+    public Series series(String orgId, String webhookId, long from, long widthMs, int count) {
         long[][] latencies = new long[count][LatencyBuckets.count()];
         long[][] totals = new long[count][2];
         jdbi.useHandle(h -> h.createQuery("""
@@ -99,27 +112,39 @@ public final class AttemptRollups {
                 })
                 .forEach(slot -> { }));
         List<Point> points = new ArrayList<>(count);
+        long[] all = new long[LatencyBuckets.count()];
+        long attempts = 0;
+        long successes = 0;
         for (int i = 0; i < count; i++) {
             points.add(new Point(from + i * widthMs, totals[i][1], totals[i][0] - totals[i][1],
                     LatencyBuckets.percentile(latencies[i], 0.50), LatencyBuckets.percentile(latencies[i], 0.99)));
+            for (int b = 0; b < all.length; b++) {
+                all[b] += latencies[i][b];
+            }
+            attempts += totals[i][0];
+            successes += totals[i][1];
         }
-        return points;
+        return new Series(points, new Point(from, successes, attempts - successes, LatencyBuckets.percentile(all, 0.50),
+                LatencyBuckets.percentile(all, 0.99)));
     }
 
     /** A webhook's figures since a time: attempts, 2xx answers, p99 (null: none), and its last attempt ever (null: never). */
     public record Health(String webhookId, long attempts, long successes, Long p99LatencyMs, Long lastAttemptAt) {
     }
 
-    /** Every webhook of the organization that was ever attempted, with its figures since {@code since}. */
+    /**
+     * Every webhook of the organization that was ever attempted, with its figures since the start of
+     * the ten-minute slot that holds {@code since} (so "the last hour" covers 60 to 70 minutes).
+     */
     public List<Health> health(String orgId, long since) {
         Map<String, long[]> latencies = new TreeMap<>();
         Map<String, long[]> totals = new HashMap<>();
         Map<String, Long> last = new HashMap<>();
         jdbi.useHandle(h -> {
             h.createQuery("""
-                            SELECT webhook_id, latency_bucket, SUM(attempts), SUM(successes) FROM attempt_rollups
-                            WHERE org_id = :org AND minute >= :since GROUP BY 1, 2""")
-                    .bind("org", orgId).bind("since", Math.floorDiv(since, MINUTE_MS) * MINUTE_MS)
+                            SELECT webhook_id, latency_bucket, SUM(attempts), SUM(successes) FROM attempt_rollups_10m
+                            WHERE org_id = :org AND slot >= :since GROUP BY 1, 2""")
+                    .bind("org", orgId).bind("since", Math.floorDiv(since, SLOT_MS) * SLOT_MS)
                     .map((rs, ctx) -> {
                         String id = rs.getString(1);
                         int bucket = Math.min(rs.getInt(2), LatencyBuckets.count() - 1);
@@ -144,11 +169,14 @@ public final class AttemptRollups {
         return out;
     }
 
-    /** Removes rows of minutes before {@code cutoff}, up to {@code limit}; answers how many. */
+    /** Removes rows of minutes and slots that ended before {@code cutoff}, up to {@code limit} of each; answers how many. */
     int purgeBatch(Handle h, long cutoff, int limit) {
-        return h.createUpdate("""
-                        DELETE FROM attempt_rollups WHERE (webhook_id, minute, latency_bucket) IN (
-                            SELECT webhook_id, minute, latency_bucket FROM attempt_rollups WHERE minute < :cutoff LIMIT :limit)""")
-                .bind("cutoff", cutoff).bind("limit", limit).execute();
+        return purge(h, "attempt_rollups", "minute", cutoff - MINUTE_MS, limit) + purge(h, "attempt_rollups_10m", "slot", cutoff - SLOT_MS, limit);
+    }
+
+    private static int purge(Handle h, String table, String column, long before, int limit) {
+        return h.createUpdate("DELETE FROM " + table + " WHERE (webhook_id, " + column + ", latency_bucket) IN ("
+                        + "SELECT webhook_id, " + column + ", latency_bucket FROM " + table + " WHERE " + column + " < :before LIMIT :limit)")
+                .bind("before", before).bind("limit", limit).execute();
     }
 }

@@ -99,8 +99,12 @@ public final class DeliveryRoutes implements HttpService {
         ObjectNode data = Json.object();
         data.put("window", window.name().toLowerCase(java.util.Locale.ROOT));
         data.put("bucket_seconds", window.widthMs / 1000);
+        AttemptRollups.Series series = deliveries.rollups().series(webhook.orgId(), webhook.id(), from, window.widthMs, window.count);
+        AttemptRollups.Point total = series.total();
+        data.putObject("total").put("attempts", total.succeeded() + total.failed()).put("successes", total.succeeded())
+                .put("failures", total.failed()).put("p50_latency_ms", total.p50LatencyMs()).put("p99_latency_ms", total.p99LatencyMs());
         ArrayNode points = data.putArray("points");
-        for (AttemptRollups.Point p : deliveries.rollups().series(webhook.orgId(), webhook.id(), from, window.widthMs, window.count)) {
+        for (AttemptRollups.Point p : series.points()) {
             points.addObject().put("at", IsoTime.format(p.at())).put("succeeded", p.succeeded()).put("failed", p.failed())
                     .put("p50_latency_ms", p.p50LatencyMs()).put("p99_latency_ms", p.p99LatencyMs());
         }

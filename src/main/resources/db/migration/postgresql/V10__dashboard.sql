@@ -25,6 +25,20 @@ CREATE INDEX attempt_rollups_by_org ON attempt_rollups (org_id, minute);
 -- What retention removes, oldest first.
 CREATE INDEX attempt_rollups_by_minute ON attempt_rollups (minute);
 
+-- The same counts per ten minutes: a whole organization's last hour (the webhooks list) reads 7 slots
+-- per webhook and latency bucket instead of 60 minutes.
+CREATE TABLE attempt_rollups_10m (
+    webhook_id      TEXT    NOT NULL,
+    slot            BIGINT  NOT NULL,
+    latency_bucket  INTEGER NOT NULL,
+    org_id          TEXT    NOT NULL,
+    attempts        BIGINT  NOT NULL,
+    successes       BIGINT  NOT NULL,
+    PRIMARY KEY (webhook_id, slot, latency_bucket)
+);
+CREATE INDEX attempt_rollups_10m_by_org ON attempt_rollups_10m (org_id, slot);
+CREATE INDEX attempt_rollups_10m_by_slot ON attempt_rollups_10m (slot);
+
 -- When each webhook was last attempted, whatever retention has removed since.
 CREATE TABLE webhook_activity (
     webhook_id       TEXT   NOT NULL PRIMARY KEY,

@@ -136,6 +136,13 @@ class DashboardSessionTest {
         Api.Response again = b.send("GET", "/ui/app.js", null, Map.of("If-None-Match", js.header("ETag")));
         assertThat(again.status()).as("unchanged: revalidated, not sent again").isEqualTo(304);
         assertThat(b.send("GET", "/ui/app.css", null, Map.of()).header("Content-Type")).startsWith("text/css");
+        long weight = 0;
+        for (String file : new String[] {"/", "/ui/app.js", "/ui/app.css", "/ui/favicon.svg"}) {
+            Api.Response r = b.send("GET", file, null, Map.of("Accept-Encoding", "gzip"));
+            assertThat(r.status()).isEqualTo(200);
+            weight += Long.parseLong(r.header("Content-Length"));
+        }
+        assertThat(weight).as("everything a page loads, compressed (issue 16: at most 300 KiB)").isPositive().isLessThanOrEqualTo(300 * 1024);
         Api.Response missing = b.send("GET", "/ui/../pom.xml", null, Map.of());
         assertThat(missing.status()).isEqualTo(404);
         assertThat(b.send("GET", "/ui/nothing.js", null, Map.of()).body()).isEqualTo("{\"data\":null,\"error\":\"Not found\"}");
@@ -302,6 +309,11 @@ class DashboardSessionTest {
             assertThat(last.get("succeeded").asLong() + last.get("failed").asLong()).as("the newest bucket holds now").isGreaterThanOrEqualTo(7);
             assertThat(last.get("p99_latency_ms").isNumber()).isTrue();
             assertThat(hour.get("points").get(0).get("succeeded").asLong()).isZero();
+            JsonNode total = hour.get("total");
+            assertThat(total.get("successes").asLong()).isEqualTo(4);
+            assertThat(total.get("attempts").asLong()).isEqualTo(total.get("successes").asLong() + total.get("failures").asLong())
+                    .isGreaterThanOrEqualTo(7);
+            assertThat(total.get("p99_latency_ms").asLong()).isGreaterThanOrEqualTo(total.get("p50_latency_ms").asLong());
             assertThat(hour.get("points").get(0).get("p50_latency_ms").isNull()).isTrue();
             JsonNode day = api.get("/v1/webhooks/" + webhookId + "/series?window=day").data();
             assertThat(day.get("bucket_seconds").asInt()).isEqualTo(900);

@@ -46,6 +46,52 @@ class RetentionTest {
         }
     }
 
+    /** The dashboard's rollups go with the deliveries they count: rows of minutes and slots that ended before the cutoff. */
+    @ParameterizedTest
+    @EnumSource(StoreKind.class)
+    void rollupsOlderThanTheRetentionGoAndTheCurrentOnesStay(StoreKind store) throws Exception {
+        try (TestServer server = TestServer.builder(store).loopbackReceivers().retention(Duration.ofHours(1)).start();
+                Receiver receiver = new Receiver()) {
+            Api api = server.api();
+            String webhookId = Webhooks.create(api, receiver.url(), "{}", false).get("id").asText();
+            assertThat(api.post("/v1/request/log", Webhooks.log(UUID.randomUUID().toString(), "gpt-4o", "prod")).status()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(10)).until(() -> rollupRows(server, "attempt_rollups", "minute", Long.MAX_VALUE) == 1
+                    && rollupRows(server, "attempt_rollups_10m", "slot", Long.MAX_VALUE) == 1);
+            long twoHoursAgo = (System.currentTimeMillis() - Duration.ofHours(2).toMillis()) / 600_000 * 600_000;
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection(server.directJdbcUrl());
+                    java.sql.Statement s = c.createStatement()) {
+                for (int i = 0; i < 3; i++) {
+                    s.executeUpdate("INSERT INTO attempt_rollups (webhook_id, minute, latency_bucket, org_id, attempts, successes) "
+                            + "SELECT webhook_id, " + (twoHoursAgo + i * 60_000L) + ", latency_bucket, org_id, 1, 1 FROM attempt_rollups"
+                            + " WHERE minute > " + (twoHoursAgo + 3_600_000L));
+                }
+                s.executeUpdate("INSERT INTO attempt_rollups_10m (webhook_id, slot, latency_bucket, org_id, attempts, successes) "
+                        + "SELECT webhook_id, " + twoHoursAgo + ", latency_bucket, org_id, 1, 1 FROM attempt_rollups_10m");
+            }
+            assertThat(rollupRows(server, "attempt_rollups", "minute", Long.MAX_VALUE)).isEqualTo(4);
+
+            server.heliograph().retention().sweep();
+
+            long hourAgo = System.currentTimeMillis() - Duration.ofHours(1).toMillis();
+            assertThat(rollupRows(server, "attempt_rollups", "minute", hourAgo)).isZero();
+            assertThat(rollupRows(server, "attempt_rollups_10m", "slot", hourAgo)).isZero();
+            assertThat(rollupRows(server, "attempt_rollups", "minute", Long.MAX_VALUE)).as("the current minute stays").isEqualTo(1);
+            assertThat(rollupRows(server, "attempt_rollups_10m", "slot", Long.MAX_VALUE)).isEqualTo(1);
+            assertThat(api.get("/v1/webhooks/" + webhookId + "/series").data().get("total").get("attempts").asLong()).isEqualTo(1);
+        }
+    }
+
+    private static long rollupRows(TestServer server, String table, String column, long before) throws java.sql.SQLException {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(server.directJdbcUrl());
+                java.sql.PreparedStatement q = c.prepareStatement("SELECT COUNT(*) FROM " + table + " WHERE " + column + " < ?")) {
+            q.setLong(1, before);
+            try (java.sql.ResultSet rs = q.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
     /**
      * A delivery that has not ended — waiting on a disabled webhook, or for its next retry — is never
      * removed, nor the log it needs; the ended ones around it go, with their attempts, leaving no orphan.
