@@ -292,6 +292,38 @@ class DashboardBrowserTest {
     }
 
     @Test
+    void anAdminMakesAKeyShownOnceAndRevokesItButNotTheLastAdminKey() {
+        Api admin = server.apiForNewKey("org-" + UUID.randomUUID());
+        signIn(admin.apiKey());
+        chromium.button("API keys").click();
+        chromium.shown("#key-name").sendKeys("backend");
+        new org.openqa.selenium.support.ui.Select(chromium.find("#key-scope")).selectByValue("write");
+        chromium.find("#key-create").click();
+        String made = text("#new-key");
+        assertThat(made).startsWith("hg_");
+        assertThat(admin.withKey(made).get("/v1/webhooks").status()).as("the key shown works").isEqualTo(200);
+        JsonNode listed = admin.get("/v1/keys").data();
+        assertThat(listed).hasSize(2);
+        assertThat(listed.get(0).get("scope").asText()).isEqualTo("write");
+        chromium.find("#new-key-done").click();
+        chromium.until(d -> chromium.all("#new-key").stream().noneMatch(WebElement::isDisplayed));
+        assertThat(chromium.find("main").getText()).as("shown once").doesNotContain(made);
+
+        WebElement backendRow = chromium.until(d -> chromium.all("#keys-table tbody tr").stream()
+                .filter(r -> r.getText().contains("backend")).findFirst().orElse(null));
+        backendRow.findElement(org.openqa.selenium.By.xpath(".//button[normalize-space()='Revoke']")).click();
+        chromium.shown("#confirm-ok").click();
+        chromium.until(d -> admin.withKey(made).get("/v1/webhooks").status() == 401);
+
+        WebElement adminRow = chromium.until(d -> chromium.all("#keys-table tbody tr").stream()
+                .filter(r -> r.getText().contains("admin") && !r.getText().contains("backend")).findFirst().orElse(null));
+        adminRow.findElement(org.openqa.selenium.By.xpath(".//button[normalize-space()='Revoke']")).click();
+        chromium.shown("#confirm-ok").click();
+        chromium.untilText("The last admin key of an organization cannot be revoked");
+        assertThat(admin.get("/v1/webhooks").status()).isEqualTo(200);
+    }
+
+    @Test
     void aWebhookCanBeMadeWithTheKeyboardAlone() {
         String key = newOrgKey();
         Api api = server.api().withKey(key);
