@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -30,20 +31,32 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongFunction;
+import java.util.function.ToDoubleFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Heliograph's load harness: starts the server (a separate JVM, -Xmx512m, on a fresh SQLite data
- * directory or a fresh PostgreSQL database), a local webhook receiver and a load generator (both in
- * this JVM, plain HTTP/1.1 over keep-alive sockets, virtual threads), and measures:
+ * directory or a fresh PostgreSQL database) and measures it in two kinds of phase.
+ *
+ * <p>Throughput (ceiling, ingest, e2e) is driven by wrk ({@code bench/wrk/log.lua}) and delivered to a
+ * Node receiver ({@code bench/receiver.js}): on 2 cores a JVM generator and receiver took the CPU the
+ * server needed, so the figures measured the load generator as much as the server. Each is the median
+ * of {@code --runs} runs (each: warm-up, then a measured window), with the CPU each process spent per
+ * log and per delivery in that window, from {@code /proc/<pid>/stat}:
  *
  * <ol>
- *   <li>ceiling: the generator posting the same 1 KiB bodies straight to the receiver — the plain
- *       HTTP ceiling of this machine, which every figure is divided by;</li>
- *   <li>ingest: 64 clients, 1 KiB logs, no webhook: logs/s committed;</li>
- *   <li>end-to-end: the same, with one webhook to the receiver: logs/s accepted, deliveries/s
- *       received, and the time from a log's answer to its webhook's arrival;</li>
+ *   <li>ceiling: wrk posting the same 1 KiB bodies straight to the Node receiver — the plain HTTP
+ *       ceiling of this machine, which every figure is divided by;</li>
+ *   <li>ingest: wrk, 64 connections, 1 KiB logs, no webhook: logs/s accepted;</li>
+ *   <li>end-to-end: the same, with one webhook to the Node receiver: logs/s accepted and deliveries/s
+ *       received (distinct webhook-id values);</li>
+ * </ol>
+ *
+ * <p>Latency (steady, hanging, backlog, noisy) keeps the open-loop JDK generator and receiver of this
+ * file (plain HTTP/1.1 over keep-alive sockets, virtual threads), which time every log to its webhook:
+ *
+ * <ol>
  *   <li>steady: the same latency at a fixed open-loop rate (default 1,000 logs/s);</li>
  *   <li>hanging: 1,000 deliveries of which every tenth goes to a receiver that never answers (until
  *       Heliograph's 15 s timeout): latency of the other 900;</li>
@@ -57,17 +70,29 @@ import java.util.regex.Pattern;
  *       answer to its arrival, and of the hostile organization's own healthy webhook.</li>
  * </ol>
  *
- * Every address is loopback. Every loop is bounded in count and time. Run it with bench/load.sh.
+ * Every address is loopback. Every loop is bounded in count and time. Run it with bench/load.sh, from
+ * the repository's root (the wrk script and the receiver are found at bench/…). --seconds and --warmup
+ * are every phase's measured window and warm-up (wrk's and the JDK generator's); --clients is the JDK
+ * generator's, --connections and --threads are wrk's.
  *
  * <pre>
  *   java bench/LoadHarness.java --jar target/heliograph.jar [--stores sqlite,postgres] [--clients 64]
- *       [--seconds 15] [--warmup 5] [--rate 1000] [--backlog 1000000] [--backlog-webhooks 10] [--hang 1000]
+ *       [--connections 64] [--threads 2] [--runs 3] [--seconds 15] [--warmup 20] [--rate 1000]
+ *       [--backlog 1000000] [--backlog-webhooks 10] [--hang 1000]
  *       [--phases ceiling,ingest,e2e,steady,hanging,backlog,noisy] [--noisy-rate 200] [--noisy-seconds 30]
  *       [--server-opts "-XX:StartFlightRecording=filename=/tmp/x.jfr"] [--server-warmup 30]
  * </pre>
  */
 public class LoadHarness {
     static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+    static final int CORES = Runtime.getRuntime().availableProcessors();
+    /** Driven by wrk, delivered to the Node receiver. */
+    static final List<String> THROUGHPUT_PHASES = List.of("ceiling", "ingest", "e2e");
+    /** Driven by the JDK generator, which times every log to its webhook. */
+    static final List<String> LATENCY_PHASES = List.of("steady", "hanging", "backlog", "noisy");
+    /** Beside this file; paths are relative to the repository's root, where bench/load.sh runs it. */
+    static final Path WRK_SCRIPT = Path.of("bench", "wrk", "log.lua");
+    static final Path RECEIVER_SCRIPT = Path.of("bench", "receiver.js");
     static final String KEY = "hg_bench_" + UUID.randomUUID().toString().replace("-", "");
     static final String PADDING = "x".repeat(700);
     static final HttpClient API = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -77,7 +102,8 @@ public class LoadHarness {
     static final List<String> report = new ArrayList<>();
 
     public static void main(String[] args) throws Exception {
-        String[] defaults = {"stores", "sqlite,postgres", "clients", "64", "seconds", "15", "warmup", "5", "rate", "1000",
+        String[] defaults = {"stores", "sqlite,postgres", "clients", "64", "seconds", "15", "warmup", "20", "rate", "1000",
+            "connections", "64", "threads", "2", "runs", "3",
             "backlog", "1000000", "backlog-webhooks", "10", "hang", "1000", "jar", "target/heliograph.jar",
             "phases", "ceiling,ingest,e2e,steady,hanging,backlog,noisy", "server-opts", "", "server-warmup", "30",
             "noisy-rate", "200", "noisy-seconds", "30"};
@@ -95,16 +121,22 @@ public class LoadHarness {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("No server jar at " + jar + " (bench/load.sh builds it)");
         }
-        System.out.printf("Heliograph load harness: %d cores, %s, clients %s, %s s measured after %s s warm-up%n",
+        System.out.printf("Heliograph load harness: %d cores, %s; %s s measured after %s s warm-up; wrk %s connections,"
+                        + " %s threads, median of %s runs; JDK generator %s clients%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name") + " " + Runtime.version(),
-                opt("clients"), opt("seconds"), opt("warmup"));
-        try (Receiver receiver = new Receiver(Receiver.Mode.OK); Receiver hanging = new Receiver(Receiver.Mode.HANG)) {
+                opt("seconds"), opt("warmup"), opt("connections"), opt("threads"), opt("runs"), opt("clients"));
+        boolean throughput = phases.stream().anyMatch(THROUGHPUT_PHASES::contains);
+        if (throughput) {
+            Wrk.ensureInstalled();
+        }
+        try (Receiver receiver = new Receiver(Receiver.Mode.OK); Receiver hanging = new Receiver(Receiver.Mode.HANG);
+                NodeReceiver lean = throughput ? NodeReceiver.start() : null) {
             double ceiling = 0;
             if (phases.contains("ceiling")) {
-                ceiling = ceiling(receiver);
+                ceiling = ceiling(lean);
             }
             for (String store : opt("stores").split(",")) {
-                runStore(store.trim(), jar, receiver, hanging, phases, ceiling);
+                runStore(store.trim(), jar, receiver, lean, hanging, phases, ceiling);
             }
         }
         System.out.println();
@@ -124,43 +156,52 @@ public class LoadHarness {
 
     // ---------------------------------------------------------------- phases
 
-    static double ceiling(Receiver receiver) throws Exception {
-        System.out.println("\n# ceiling: generator -> receiver, nothing between");
-        CpuClock self = CpuClock.self();
-        Run run = new Plan("ceiling", receiver.port, "/ceiling", null).clients(intOpt("clients")).run();
-        double harnessCores = self.coresSince();
-        System.out.printf("ceiling: %.0f requests/s, answer p50 %.2f ms p99 %.2f ms, %d failed, generator+receiver %.2f cores%n",
-                run.perSecond(), ms(run.answers, 0.5), ms(run.answers, 0.99), run.failed.sum(), harnessCores);
-        report.add("### Plain HTTP ceiling (generator → receiver, nothing between)");
+    /** wrk → the Node receiver, nothing between: what this machine's loopback HTTP does with no server at all. */
+    static double ceiling(NodeReceiver receiver) throws Exception {
+        System.out.println("\n# ceiling: wrk -> Node receiver, nothing between");
+        PhaseRuns runs = measureRuns("ceiling", receiver.url("/ceiling"), "none", "ceiling", null, receiver);
+        Window m = runs.median(Window::perSecond);
+        report.add("### Plain HTTP ceiling (wrk → Node receiver, nothing between)");
         report.add("");
-        report.add("| requests/s | answer p50 | answer p99 | generator+receiver CPU |");
-        report.add("|---|---|---|---|");
-        report.add(String.format("| %.0f | %.2f ms | %.2f ms | %.2f cores |", run.perSecond(), ms(run.answers, 0.5),
-                ms(run.answers, 0.99), harnessCores));
+        report.add(String.format(Locale.ROOT, "wrk %s connections, %s threads; %s s measured after %s s warm-up; median of %d "
+                + "run(s), each run's figure in brackets. CPU per request = the process's utime+stime over the measured window "
+                + "÷ 2xx answers in it.", opt("connections"), opt("threads"), opt("seconds"), opt("warmup"), runs.measured().size()));
         report.add("");
-        return run.perSecond();
+        report.add("| requests/s: median (runs) | answer p50 / p99 (wrk) | non-2xx / socket errors | CPU per request: wrk / receiver "
+                + "| cores busy: wrk / receiver / whole machine (of %d) |".formatted(CORES));
+        report.add("|---|---|---|---|---|");
+        report.add(String.format(Locale.ROOT, "| %s | %s | %s | %s / %s | %.2f / %.2f / %.2f |", runs.cell(Window::perSecond),
+                m.answerCell(), runs.errorCell(), micros(m.wrk().cpuSeconds(), m.accepted()), micros(m.cpu().receiver(), m.accepted()),
+                m.cores(m.wrk().cpuSeconds()), m.cores(m.cpu().receiver()), m.cpu().machineCores()));
+        report.add("");
+        return m.perSecond();
     }
 
-    static void runStore(String store, Path jar, Receiver receiver, Receiver hanging, List<String> phases, double ceiling)
-            throws Exception {
+    static void runStore(String store, Path jar, Receiver receiver, NodeReceiver lean, Receiver hanging, List<String> phases,
+            double ceiling) throws Exception {
         System.out.println("\n# store: " + store);
         try (Server server = Server.start(store, jar)) {
-            List<String> rows = new ArrayList<>();
-            rows.add("### " + store + " (server -Xmx512m" + (ceiling > 0 ? String.format(Locale.ROOT, "; ceiling %.0f/s", ceiling) : "")
-                    + ")");
-            rows.add("");
-            rows.add("| phase | logs/s accepted | deliveries/s | log accepted → webhook received p50 / p90 / p99 / max "
-                    + "| log answer p50 / p99 | CPU: server / whole machine (of %d) | server peak RSS / heap | ratio to ceiling |"
-                    .formatted(Runtime.getRuntime().availableProcessors()));
-            rows.add("|---|---|---|---|---|---|---|---|---|");
+            String title = "### " + store + " (server -Xmx512m" + (ceiling > 0 ? String.format(Locale.ROOT, "; ceiling %.0f/s", ceiling)
+                    : "") + ")";
+            report.add(title);
+            report.add("");
             warmUp(server, receiver);
+            List<String> throughput = new ArrayList<>();
             if (phases.contains("ingest")) {
-                rows.add(ingest(server, ceiling));
+                throughput.add(ingest(server, lean, ceiling));
             }
             if (phases.contains("e2e")) {
-                rows.add(endToEnd(server, receiver, ceiling));
-                server.settle(); // the next phase starts with an empty outbox
+                throughput.add(endToEnd(server, lean, ceiling));
+                if (phases.stream().anyMatch(LATENCY_PHASES::contains)) {
+                    server.settle(); // the next phase starts with an empty outbox
+                }
             }
+            if (!throughput.isEmpty()) {
+                report.addAll(throughputHeader(store));
+                report.addAll(throughput);
+                report.add("");
+            }
+            List<String> rows = new ArrayList<>();
             if (phases.contains("steady")) {
                 rows.add(steady(server, receiver));
                 server.settle();
@@ -174,8 +215,16 @@ public class LoadHarness {
             if (phases.contains("noisy")) {
                 rows.addAll(noisyNeighbour(server, receiver));
             }
-            rows.add("");
-            report.addAll(rows);
+            if (!rows.isEmpty()) {
+                report.add("Latency phases (open-loop JDK generator and receiver):");
+                report.add("");
+                report.add("| phase | logs/s accepted | deliveries/s | log accepted → webhook received p50 / p90 / p99 / max "
+                        + "| log answer p50 / p99 | CPU: server / whole machine (of %d) | server peak RSS / heap | ratio to ceiling |"
+                        .formatted(CORES));
+                report.add("|---|---|---|---|---|---|---|---|---|");
+                report.addAll(rows);
+                report.add("");
+            }
         }
     }
 
@@ -195,31 +244,27 @@ public class LoadHarness {
         server.deleteWebhook(id);
     }
 
-    static String ingest(Server server, double ceiling) throws Exception {
-        System.out.println("\n## ingest: " + opt("clients") + " clients, 1 KiB logs, no webhook");
-        Watch watch = server.watch();
-        Run run = new Plan("ingest", server.port, "/v1/request/log", KEY).clients(intOpt("clients")).run();
-        Watch.Figures f = watch.stop();
-        System.out.printf("ingest: %.0f logs/s, answer p50 %.2f p99 %.2f ms, %d failed; %s%n", run.perSecond(),
-                ms(run.answers, 0.5), ms(run.answers, 0.99), run.failed.sum(), f);
-        return row("ingest, " + opt("clients") + " clients", run.perSecond(), null, null, run, f,
-                ratio(run.perSecond(), ceiling));
+    static String ingest(Server server, NodeReceiver receiver, double ceiling) throws Exception {
+        System.out.println("\n## ingest: wrk, " + opt("connections") + " connections, 1 KiB logs, no webhook");
+        PhaseRuns runs = measureRuns("ingest", server.url("/v1/request/log"), KEY, "ingest", server, receiver);
+        return throughputRow("ingest, " + opt("connections") + " connections", runs, false,
+                ratio(runs.median(Window::perSecond).perSecond(), ceiling));
     }
 
-    static String endToEnd(Server server, Receiver receiver, double ceiling) throws Exception {
-        System.out.println("\n## end-to-end: " + opt("clients") + " clients, one webhook to the receiver");
+    /** Ingest with one webhook matching every log, to the Node receiver: deliveries keep pace or the outbox grows. */
+    static String endToEnd(Server server, NodeReceiver receiver, double ceiling) throws Exception {
+        System.out.println("\n## end-to-end: wrk, " + opt("connections") + " connections, one webhook to the Node receiver");
         server.createWebhook(receiver.url("/hook/e2e"), "e2e", null);
-        Watch watch = server.watch();
-        Plan plan = new Plan("e2e", server.port, "/v1/request/log", KEY).clients(intOpt("clients")).track(receiver);
-        Run run = plan.run();
-        Watch.Figures f = watch.stop();
-        long delivered = receiver.countArrivals(run.accepted.keySet(), run.windowStart, run.windowEnd);
-        double deliveriesPerSecond = delivered / run.windowSeconds();
-        Latency latency = receiver.awaitAll(run, Duration.ofSeconds(180));
-        System.out.printf("e2e: %.0f logs/s accepted, %.0f deliveries/s received; %s; %s%n", run.perSecond(),
-                deliveriesPerSecond, latency, f);
-        return row("end-to-end, " + opt("clients") + " clients", run.perSecond(), deliveriesPerSecond, latency, run, f,
-                ratio(deliveriesPerSecond, ceiling) + " (deliveries)");
+        PhaseRuns runs = measureRuns("e2e", server.url("/v1/request/log"), KEY, "e2e", server, receiver);
+        // Whether deliveries kept pace: what is left in the outbox when the last run's logs stop.
+        long pending = server.pending();
+        long repeats = runs.measured().stream().mapToLong(w -> w.receiverRequests() - w.deliveries()).sum();
+        System.out.printf("e2e: %d deliveries pending after the last run; %d repeated deliveries in the measured windows%n",
+                pending, repeats);
+        return throughputRow("end-to-end, " + opt("connections") + " connections", runs, true,
+                (ceiling > 0 ? ratio(runs.median(Window::perSecond).deliveriesPerSecond(), ceiling) + " (deliveries); " : "")
+                        + String.format(Locale.ROOT, "%,d pending after the last run", pending)
+                        + (repeats > 0 ? String.format(Locale.ROOT, "; %,d repeated deliveries", repeats) : ""));
     }
 
     static String steady(Server server, Receiver receiver) throws Exception {
@@ -401,6 +446,381 @@ public class LoadHarness {
 
     static String ratio(double value, double ceiling) {
         return ceiling > 0 ? String.format(Locale.ROOT, "%.0f %%", 100 * value / ceiling) : "";
+    }
+
+    // ---------------------------------------------------------------- throughput runs (wrk, Node receiver)
+
+    /** Every measured window of a phase, and the warm-ups before them (whose errors are shown too). */
+    record PhaseRuns(List<Window> measured, List<WrkResult> warmups) {
+        /** The run whose figure is the median (of an even count, the lower middle). */
+        Window median(ToDoubleFunction<Window> figure) {
+            List<Window> sorted = new ArrayList<>(measured);
+            sorted.sort(Comparator.comparingDouble(figure));
+            return sorted.get((sorted.size() - 1) / 2);
+        }
+
+        /** "12,345 (11,900 / 12,345 / 12,800)": the median, then each run's figure in run order. */
+        String cell(ToDoubleFunction<Window> figure) {
+            String median = String.format(Locale.ROOT, "%,.0f", figure.applyAsDouble(median(figure)));
+            if (measured.size() == 1) {
+                return median;
+            }
+            List<String> each = measured.stream().map(w -> String.format(Locale.ROOT, "%,.0f", figure.applyAsDouble(w))).toList();
+            return median + " (" + String.join(" / ", each) + ")";
+        }
+
+        /** Non-2xx and socket errors summed over every measured run, so that a refusal in any run shows. */
+        String errorCell() {
+            String cell = errors(measured.stream().map(Window::wrk).toList());
+            long warmupErrors = warmups.stream().mapToLong(w -> w.non2xx() + w.socketErrors()).sum();
+            return warmupErrors == 0 ? cell : cell + "; warm-ups: " + errors(warmups);
+        }
+
+        static String errors(List<WrkResult> results) {
+            long non2xx = results.stream().mapToLong(WrkResult::non2xx).sum();
+            long connect = results.stream().mapToLong(WrkResult::connect).sum();
+            long read = results.stream().mapToLong(WrkResult::read).sum();
+            long write = results.stream().mapToLong(WrkResult::write).sum();
+            long timeout = results.stream().mapToLong(WrkResult::timeout).sum();
+            long sockets = connect + read + write + timeout;
+            return String.format(Locale.ROOT, "%,d / %,d", non2xx, sockets) + (sockets == 0 ? ""
+                    : String.format(Locale.ROOT, " (connect %d, read %d, write %d, timeout %d)", connect, read, write, timeout));
+        }
+    }
+
+    /**
+     * One measured wrk window: wrk's summary, the CPU each process spent in it, the deliveries the Node
+     * receiver got in it, and the server's peak RSS.
+     */
+    record Window(WrkResult wrk, Cpu cpu, long deliveries, long receiverRequests, long peakRssMiB) {
+        /** Requests answered 2xx: logs accepted (or, for the ceiling, requests served). */
+        long accepted() {
+            return wrk.requests() - wrk.non2xx();
+        }
+
+        double perSecond() {
+            return accepted() / wrk.seconds();
+        }
+
+        double deliveriesPerSecond() {
+            return deliveries / cpu.seconds();
+        }
+
+        /** CPU-seconds over the window as cores busy. */
+        double cores(double cpuSeconds) {
+            return cpuSeconds / cpu.seconds();
+        }
+
+        String answerCell() {
+            return String.format(Locale.ROOT, "%.2f / %.2f ms", wrk.p50us() / 1e3, wrk.p99us() / 1e3);
+        }
+    }
+
+    /** "123 µs": CPU-seconds per event, or — when nothing happened. */
+    static String micros(double cpuSeconds, long events) {
+        return events <= 0 ? "—" : String.format(Locale.ROOT, "%,.0f µs", cpuSeconds * 1e6 / events);
+    }
+
+    /**
+     * {@code --runs} times: a warm-up with wrk (not measured: the server's JIT, connection pools and the
+     * page cache settle), then a measured wrk window with the CPU of every process read before and after.
+     */
+    static PhaseRuns measureRuns(String phase, String url, String key, String scenario, Server server, NodeReceiver receiver)
+            throws Exception {
+        List<Window> measured = new ArrayList<>();
+        List<WrkResult> warmups = new ArrayList<>();
+        int runs = intOpt("runs");
+        for (int i = 1; i <= runs; i++) {
+            if (intOpt("warmup") > 0) {
+                WrkResult warm = Wrk.run(url, key, scenario, intOpt("warmup"));
+                warmups.add(warm);
+                System.out.printf("  %s run %d/%d warm-up: %,.0f/s, %s non-2xx / socket errors%n", phase, i, runs,
+                        (warm.requests() - warm.non2xx()) / warm.seconds(), PhaseRuns.errors(List.of(warm)));
+            }
+            Window w = measureWindow(url, key, scenario, server, receiver);
+            measured.add(w);
+            System.out.println("  " + phase + " run " + i + "/" + runs + ": " + summary(w, server));
+        }
+        return new PhaseRuns(measured, warmups);
+    }
+
+    /** One run on the console: rates, errors, and each process's CPU per 2xx answer and in cores. */
+    static String summary(Window w, Server server) {
+        StringBuilder perAnswer = new StringBuilder();
+        StringBuilder cores = new StringBuilder();
+        Map<String, Double> cpu = new LinkedHashMap<>();
+        if (server != null) {
+            cpu.put("server", w.cpu().server());
+        }
+        if (server != null && server.database != null) {
+            cpu.put("PostgreSQL", w.cpu().postgres());
+        }
+        cpu.put("wrk", w.wrk().cpuSeconds());
+        cpu.put("receiver", w.cpu().receiver());
+        cpu.forEach((name, seconds) -> {
+            perAnswer.append(perAnswer.isEmpty() ? "" : ", ").append(name).append(' ').append(micros(seconds, w.accepted()));
+            cores.append(String.format(Locale.ROOT, "%s %.2f, ", name, w.cores(seconds)));
+        });
+        return String.format(Locale.ROOT, "%,.0f/s accepted, %,.0f deliveries/s, %s non-2xx / socket errors, answer p50 / p99 %s;"
+                + " CPU per 2xx answer: %s; cores: %smachine %.2f of %d", w.perSecond(), w.deliveriesPerSecond(),
+                PhaseRuns.errors(List.of(w.wrk())), w.answerCell(), perAnswer, cores, w.cpu().machineCores(), CORES);
+    }
+
+    static Window measureWindow(String url, String key, String scenario, Server server, NodeReceiver receiver) throws Exception {
+        Watch rss = server == null ? null : new Watch(server, false);
+        long[] statsBefore = receiver.stats();
+        CpuSnapshot before = CpuSnapshot.take(server, receiver);
+        WrkResult wrk = Wrk.run(url, key, scenario, intOpt("seconds"));
+        CpuSnapshot after = CpuSnapshot.take(server, receiver);
+        long[] statsAfter = receiver.stats();
+        long peakRss = rss == null ? 0 : rss.stop().peakRssMiB();
+        return new Window(wrk, before.until(after), statsAfter[1] - statsBefore[1], statsAfter[0] - statsBefore[0], peakRss);
+    }
+
+    static List<String> throughputHeader(String store) {
+        boolean postgres = store.equals("postgres");
+        return List.of(String.format(Locale.ROOT, "Throughput phases: wrk (%s connections, %s threads, bench/wrk/log.lua) → server"
+                        + " → Node receiver (bench/receiver.js); %s s measured after %s s warm-up; median of %s run(s), each run's"
+                        + " figure in brackets; every other cell is the median run's (by logs/s). CPU = the process's utime+stime"
+                        + " (/proc/<pid>/stat) over the measured window; per log = ÷ logs accepted (2xx) in it; per (log + delivery)"
+                        + " = ÷ (logs accepted + deliveries received).%s Errors: wrk's non-2xx answers / socket errors (connect,"
+                        + " read, write, timeout) summed over the measured runs.", opt("connections"), opt("threads"), opt("seconds"),
+                        opt("warmup"), opt("runs"), postgres ? " PostgreSQL = every `postgres:` process (pgrep -f), backends and"
+                                + " background workers." : ""),
+                "",
+                "| phase | logs/s accepted: median (runs) | deliveries/s received: median (runs) | answer p50 / p99 (wrk) "
+                        + "| non-2xx / socket errors | server CPU per log / per (log + delivery) "
+                        + "| PostgreSQL CPU per log / per (log + delivery) "
+                        + "| cores busy: server / PostgreSQL / wrk / receiver / whole machine (of %d) | server peak RSS "
+                        .formatted(CORES) + "| ratio to ceiling; notes |",
+                "|---|---|---|---|---|---|---|---|---|---|");
+    }
+
+    static String throughputRow(String phase, PhaseRuns runs, boolean delivers, String ratio) {
+        Window m = runs.median(Window::perSecond);
+        Cpu cpu = m.cpu();
+        boolean postgres = cpu.postgres() > 0;
+        long events = m.accepted() + m.deliveries();
+        return String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s / %s | %s | %.2f / %s / %.2f / %.2f / %.2f | %d MiB | %s |",
+                phase, runs.cell(Window::perSecond), delivers ? runs.cell(Window::deliveriesPerSecond) : "—", m.answerCell(),
+                runs.errorCell(), micros(cpu.server(), m.accepted()), delivers ? micros(cpu.server(), events) : "—",
+                postgres ? micros(cpu.postgres(), m.accepted()) + " / " + (delivers ? micros(cpu.postgres(), events) : "—") : "—",
+                m.cores(cpu.server()), postgres ? String.format(Locale.ROOT, "%.2f", m.cores(cpu.postgres())) : "—",
+                m.cores(m.wrk().cpuSeconds()), m.cores(cpu.receiver()), cpu.machineCores(), m.peakRssMiB(), ratio);
+    }
+
+    /** wrk's summary of one invocation, from the HG_RESULT line of bench/wrk/log.lua, and wrk's own CPU-seconds. */
+    record WrkResult(long requests, long non2xx, long connect, long read, long write, long timeout, double seconds, long p50us,
+            long p99us, long maxUs, double cpuSeconds) {
+        long socketErrors() {
+            return connect + read + write + timeout;
+        }
+    }
+
+    static final class Wrk {
+        private static final Pattern FIELD = Pattern.compile("(\\w+)=([0-9.]+)");
+        /** bash's {@code times}: its own user and system time, then its children's (wrk's), as 0m1.234s. */
+        private static final Pattern TIMES = Pattern.compile("(\\d+)m([0-9.]+)s (\\d+)m([0-9.]+)s\\s*$");
+        private static final java.util.Random RANDOM = new java.util.Random();
+
+        /** Installs the Debian package when wrk is missing (with sudo unless root). */
+        static void ensureInstalled() throws IOException, InterruptedException {
+            if (bash("command -v wrk >/dev/null") == 0) {
+                return;
+            }
+            System.out.println("wrk is missing; installing the Debian package");
+            int status = bash("s=; [ \"$(id -u)\" -eq 0 ] || s=sudo; $s apt-get update -qq && "
+                    + "$s env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk");
+            if (status != 0 || bash("command -v wrk >/dev/null") != 0) {
+                throw new IllegalStateException("Could not install wrk (apt-get install wrk)");
+            }
+        }
+
+        private static int bash(String script) throws IOException, InterruptedException {
+            return new ProcessBuilder("bash", "-c", script).inheritIO().start().waitFor();
+        }
+
+        /**
+         * One wrk invocation of {@code seconds}. It runs under bash so that {@code times} reports wrk's
+         * CPU exactly once wrk has exited (its /proc entry is gone by then).
+         */
+        static WrkResult run(String url, String key, String scenario, int seconds) throws IOException, InterruptedException {
+            String nonce = String.format("%08x", RANDOM.nextInt() & 0x7fffffff); // request ids never repeat across runs
+            List<String> command = List.of("bash", "-c", "wrk \"$@\"; rc=$?; times; exit $rc", "wrk", "--threads", opt("threads"),
+                    "--connections", opt("connections"), "--duration", seconds + "s", "--timeout", "10s", "--script",
+                    WRK_SCRIPT.toString(), url, "--", key, scenario, nonce);
+            // stdout (wrk's summary, HG_RESULT, then times) apart from stderr, so the two never interleave.
+            Path output = Files.createTempFile("heliograph-wrk-", ".txt");
+            Path errors = Files.createTempFile("heliograph-wrk-", ".err");
+            try {
+                Process p = new ProcessBuilder(command).redirectOutput(output.toFile()).redirectError(errors.toFile()).start();
+                if (!p.waitFor(seconds + 60L, java.util.concurrent.TimeUnit.SECONDS)) {
+                    p.descendants().forEach(ProcessHandle::destroyForcibly);
+                    p.destroyForcibly();
+                    throw new IllegalStateException("wrk did not end after " + (seconds + 60) + " s");
+                }
+                return parse(Files.readString(output), Files.readString(errors), p.exitValue());
+            } finally {
+                Files.deleteIfExists(output);
+                Files.deleteIfExists(errors);
+            }
+        }
+
+        static WrkResult parse(String output, String errors, int exitValue) {
+            String result = output.lines().filter(l -> l.startsWith("HG_RESULT ")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("wrk exited " + exitValue + " without a result:\n" + output + errors));
+            Map<String, String> f = new LinkedHashMap<>();
+            Matcher m = FIELD.matcher(result);
+            while (m.find()) {
+                f.put(m.group(1), m.group(2));
+            }
+            List<String> lines = output.strip().lines().toList();
+            Matcher t = TIMES.matcher(lines.get(lines.size() - 1));
+            double cpu = t.find() ? 60 * Double.parseDouble(t.group(1)) + Double.parseDouble(t.group(2))
+                    + 60 * Double.parseDouble(t.group(3)) + Double.parseDouble(t.group(4)) : Double.NaN;
+            return new WrkResult(Long.parseLong(f.get("requests")), Long.parseLong(f.get("non2xx")), Long.parseLong(f.get("connect")),
+                    Long.parseLong(f.get("read")), Long.parseLong(f.get("write")), Long.parseLong(f.get("timeout")),
+                    Double.parseDouble(f.get("seconds")), Long.parseLong(f.get("p50_us")), Long.parseLong(f.get("p99_us")),
+                    Long.parseLong(f.get("max_us")), cpu);
+        }
+    }
+
+    /**
+     * bench/receiver.js in its own process: answers 200 to every POST and counts requests and distinct
+     * webhook-id values, which {@link #stats()} reads over HTTP.
+     */
+    static final class NodeReceiver implements Closeable {
+        private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
+        final Process process;
+        final int port;
+
+        private NodeReceiver(Process process, int port) {
+            this.process = process;
+            this.port = port;
+        }
+
+        /** Port 0: the receiver takes a free port and says which on its first line (no probe-then-bind race). */
+        static NodeReceiver start() throws IOException {
+            if (!Files.isRegularFile(RECEIVER_SCRIPT)) {
+                throw new IllegalStateException("No " + RECEIVER_SCRIPT + "; run the harness from the repository's root");
+            }
+            Process p = new ProcessBuilder("node", RECEIVER_SCRIPT.toString(), "0").redirectErrorStream(true).start();
+            String first = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))
+                    .readLine();
+            Matcher m = LISTENING.matcher(first == null ? "" : first);
+            if (!m.find()) {
+                p.destroyForcibly();
+                throw new IllegalStateException("The Node receiver did not start: " + first);
+            }
+            NodeReceiver receiver = new NodeReceiver(p, Integer.parseInt(m.group(1)));
+            System.out.println("Node receiver pid " + p.pid() + " on port " + receiver.port);
+            return receiver;
+        }
+
+        String url(String path) {
+            return "http://127.0.0.1:" + port + path;
+        }
+
+        /** {requests, distinct deliveries} since it started. */
+        long[] stats() throws IOException, InterruptedException {
+            String body = API.send(HttpRequest.newBuilder(URI.create(url("/stats"))).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            return new long[] {(long) metricJson(body, "requests"), (long) metricJson(body, "deliveries")};
+        }
+
+        static double metricJson(String json, String name) {
+            Matcher m = Pattern.compile("\"" + name + "\"\\s*:\\s*([0-9.]+)").matcher(json);
+            if (!m.find()) {
+                throw new IllegalStateException("No " + name + " in " + json);
+            }
+            return Double.parseDouble(m.group(1));
+        }
+
+        @Override
+        public void close() {
+            process.destroy();
+            try {
+                if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** CPU-seconds spent by each process over a window of {@code seconds}, and the whole machine's busy cores. */
+    record Cpu(double seconds, double server, double postgres, double receiver, double machineCores) {
+    }
+
+    /** The CPU clock ticks of the processes a window is charged to, at one instant. */
+    record CpuSnapshot(long nanos, long server, long receiver, Map<Long, Long> postgres, long[] machine) {
+        static CpuSnapshot take(Server server, NodeReceiver receiver) {
+            boolean postgres = server != null && server.database != null;
+            return new CpuSnapshot(System.nanoTime(), server == null ? 0 : Proc.ticks(server.process.pid()),
+                    Proc.ticks(receiver.process.pid()), postgres ? Proc.postgresTicks() : Map.of(), Watch.machine());
+        }
+
+        Cpu until(CpuSnapshot later) {
+            // A PostgreSQL process started in the window counts from zero; one that ended in it is lost
+            // (the server's pool keeps its connections, so neither happens in a steady run).
+            long postgresTicks = 0;
+            for (Map.Entry<Long, Long> e : later.postgres.entrySet()) {
+                postgresTicks += e.getValue() - postgres.getOrDefault(e.getKey(), 0L);
+            }
+            double busyShare = (later.machine[0] - machine[0]) / (double) Math.max(1, later.machine[1] - machine[1]);
+            return new Cpu((later.nanos - nanos) / 1e9, Proc.seconds(later.server - server), Proc.seconds(postgresTicks),
+                    Proc.seconds(later.receiver - receiver), busyShare * CORES);
+        }
+    }
+
+    /** Per-process CPU from /proc/<pid>/stat. */
+    static final class Proc {
+        /** Clock ticks per second of /proc's utime and stime (getconf CLK_TCK; 100 on Linux almost always). */
+        static final long CLK_TCK = clockTicks();
+
+        static long clockTicks() {
+            try {
+                Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+                return p.waitFor() == 0 ? Long.parseLong(out) : 100;
+            } catch (IOException | InterruptedException | NumberFormatException e) {
+                return 100;
+            }
+        }
+
+        static double seconds(long ticks) {
+            return ticks / (double) CLK_TCK;
+        }
+
+        /** utime + stime of a process (all its threads), in clock ticks; 0 once it is gone. */
+        static long ticks(long pid) {
+            try {
+                String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            } catch (IOException | RuntimeException e) {
+                return 0;
+            }
+        }
+
+        /** pid → ticks of every {@code postgres:} process (backends and background workers; the titles they set). */
+        static Map<Long, Long> postgresTicks() {
+            Map<Long, Long> ticks = new LinkedHashMap<>();
+            try {
+                Process p = new ProcessBuilder("pgrep", "-f", "postgres:").redirectErrorStream(true).start();
+                for (String line : new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                    if (!line.isBlank()) {
+                        long pid = Long.parseLong(line.trim());
+                        ticks.put(pid, ticks(pid));
+                    }
+                }
+                p.waitFor();
+            } catch (IOException | InterruptedException | NumberFormatException e) {
+                System.out.println("  pgrep: " + e);
+            }
+            return ticks;
+        }
     }
 
     // ---------------------------------------------------------------- load generator
@@ -925,6 +1345,10 @@ public class LoadHarness {
             }
         }
 
+        String url(String path) {
+            return "http://127.0.0.1:" + port + path;
+        }
+
         HttpResponse<String> get(String path) throws IOException, InterruptedException {
             return API.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30))
                     .header("Authorization", "Bearer " + KEY).build(), HttpResponse.BodyHandlers.ofString());
@@ -992,7 +1416,7 @@ public class LoadHarness {
         }
 
         Watch watch() {
-            return new Watch(this);
+            return new Watch(this, true);
         }
 
         /** Waits (at most 15 minutes) until no delivery is pending, and says how long that took. */
@@ -1065,6 +1489,7 @@ public class LoadHarness {
         }
 
         final Server server;
+        final boolean scrapeHeap;
         final CpuClock cpu;
         final CpuClock self = CpuClock.self();
         final long[] machineStart = machine();
@@ -1073,8 +1498,10 @@ public class LoadHarness {
         final AtomicBoolean running = new AtomicBoolean(true);
         final Thread sampler;
 
-        Watch(Server server) {
+        /** {@code scrapeHeap}: scrape /metrics for the heap every 2 s (not in wrk windows: the scrape costs the server CPU). */
+        Watch(Server server, boolean scrapeHeap) {
             this.server = server;
+            this.scrapeHeap = scrapeHeap;
             cpu = new CpuClock(server.process.pid());
             sampler = Thread.ofPlatform().daemon().start(() -> {
                 int tick = 0;
@@ -1086,7 +1513,7 @@ public class LoadHarness {
                                 peakRss.accumulateAndGet(kib / 1024, Math::max);
                             }
                         }
-                        if (tick++ % 8 == 0) { // /metrics every 2 s (it counts the outbox; Prometheus would scrape every 15 s)
+                        if (scrapeHeap && tick++ % 8 == 0) { // /metrics every 2 s (it counts the outbox; Prometheus would scrape every 15 s)
                             String scrape = server.get("/metrics").body();
                             double heap = 0;
                             for (String line : scrape.split("\n")) {
@@ -1114,7 +1541,7 @@ public class LoadHarness {
         }
     }
 
-    /** Process CPU time from /proc/<pid>/stat (utime + stime, in clock ticks of 1/100 s). */
+    /** Process CPU time from /proc/<pid>/stat (utime + stime, in clock ticks). */
     static final class CpuClock {
         final long pid;
         final long startTicks;
@@ -1130,17 +1557,11 @@ public class LoadHarness {
         }
 
         long ticks() {
-            try {
-                String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                return Long.parseLong(f[11]) + Long.parseLong(f[12]);
-            } catch (IOException e) {
-                return 0;
-            }
+            return Proc.ticks(pid);
         }
 
         double coresSince() {
-            return (ticks() - startTicks) / 100.0 / ((System.nanoTime() - startNanos) / 1e9);
+            return Proc.seconds(ticks() - startTicks) / ((System.nanoTime() - startNanos) / 1e9);
         }
     }
 }

@@ -218,6 +218,51 @@ class DashboardBrowserTest {
         return "absent";
     }
 
+    @Test
+    void editAWebhooksFiltersTestingTheExpressionFirstThenDisableAndEnableIt() {
+        String key = newOrgKey();
+        Api api = server.api().withKey(key);
+        String id = Webhooks.create(api, "http://127.0.0.1:9/edit-me", "{}", false).get("id").asText();
+        api.post("/v1/request/log", Webhooks.log(UUID.randomUUID().toString(), "gpt-4o", "prod"));
+        api.post("/v1/request/log", Webhooks.log(UUID.randomUUID().toString(), "gpt-4o-mini", "prod"));
+        signIn(key);
+        go("/webhooks/" + id);
+        chromium.button("Edit").click();
+        WebElement filter = chromium.shown("#wh-filter");
+        filter.sendKeys("{\"model\": {\"$eq\": ");
+        chromium.find("#wh-filter-test").click();
+        chromium.until(d -> text("#wh-filter-error").equals("Filter expression is not valid JSON"));
+        filter.clear();
+        filter.sendKeys("{\"status\": {\"$gte\": \"x\"}}");
+        chromium.find("#wh-submit").click();
+        chromium.until(d -> text("#wh-filter-error").startsWith("Invalid filter at /config/filter/status/$gte"));
+        filter.clear();
+        filter.sendKeys("{\"model\": {\"$eq\": \"gpt-4o-mini\"}}");
+        chromium.find("#wh-filter-test").click();
+        chromium.until(d -> text("#wh-filter-test-result").equals("matched 1 of 2 recent requests"));
+        WebElement rate = chromium.find("#wh-sample-rate");
+        rate.clear();
+        rate.sendKeys("250");
+        chromium.find("#wh-submit").click();
+        chromium.until(d -> text("#wh-sample-rate-error").equals("Sample rate must be between 0 and 100"));
+        rate.clear();
+        rate.sendKeys("12.5");
+        chromium.button("Add property filter").click();
+        chromium.shown("#wh-property-filters input.pf-key").sendKeys("Environment");
+        chromium.find("#wh-property-filters input.pf-value").sendKeys("prod");
+        chromium.find("#wh-submit").click();
+        chromium.until(d -> d.getCurrentUrl().endsWith("#/webhooks/" + id));
+        JsonNode config = api.get("/v1/webhooks/" + id).data().get("config");
+        assertThat(config.get("sampleRate").asDouble()).isEqualTo(12.5);
+        assertThat(config.get("filter").toString()).isEqualTo("{\"model\":{\"$eq\":\"gpt-4o-mini\"}}");
+        assertThat(config.get("propertyFilters").toString()).isEqualTo("[{\"key\":\"Environment\",\"value\":\"prod\"}]");
+
+        chromium.button("Disable").click();
+        chromium.until(d -> !api.get("/v1/webhooks/" + id).data().get("enabled").asBoolean());
+        chromium.button("Enable").click();
+        chromium.until(d -> api.get("/v1/webhooks/" + id).data().get("enabled").asBoolean());
+    }
+
     static final String[] HOSTILE = {
         "<script>window.__xss = 'script'</script>",
         "<img src=x onerror=\"window.__xss = 'img'\">",
