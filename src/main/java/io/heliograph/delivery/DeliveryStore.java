@@ -69,16 +69,31 @@ public final class DeliveryStore {
         if (rows.isEmpty()) {
             return;
         }
-        var batch = h.prepareBatch("""
+        // Plain JDBC: this runs on the log-committer thread, inside every log transaction.
+        try (var batch = h.getConnection().prepareStatement("""
                 INSERT INTO deliveries (id, org_id, webhook_id, request_id, status, attempts_count, next_attempt_at,
                     lease_until, leased_by, created_at, updated_at)
-                VALUES (:id, :org, :webhook, :request, 'pending', 0, :now, :lease, :node, :now, :now)""");
-        for (New row : rows) {
-            batch.bind("id", row.id()).bind("org", row.orgId()).bind("webhook", row.webhookId()).bind("request", row.requestId())
-                    .bind("now", now).bind("lease", row.leasedBy() == null ? null : now + leaseMillis)
-                    .bind("node", row.leasedBy()).add();
+                VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?)""")) {
+            for (New row : rows) {
+                batch.setString(1, row.id());
+                batch.setString(2, row.orgId());
+                batch.setString(3, row.webhookId());
+                batch.setString(4, row.requestId());
+                batch.setLong(5, now);
+                if (row.leasedBy() == null) {
+                    batch.setNull(6, java.sql.Types.BIGINT);
+                } else {
+                    batch.setLong(6, now + leaseMillis);
+                }
+                batch.setString(7, row.leasedBy());
+                batch.setLong(8, now);
+                batch.setLong(9, now);
+                batch.addBatch();
+            }
+            batch.executeBatch();
+        } catch (SQLException e) {
+            throw new org.jdbi.v3.core.statement.UnableToExecuteStatementException(e, null);
         }
-        batch.execute();
     }
 
     /** A webhook with deliveries due now that no node holds. */
