@@ -4,6 +4,7 @@ import static io.heliograph.store.Columns.nullableInt;
 import static io.heliograph.store.Columns.nullableLong;
 
 import io.heliograph.api.PageRequest;
+import io.heliograph.store.Columns;
 import io.heliograph.store.Database;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -80,11 +81,7 @@ public final class DeliveryStore {
                 batch.setString(3, row.webhookId());
                 batch.setString(4, row.requestId());
                 batch.setLong(5, now);
-                if (row.leasedBy() == null) {
-                    batch.setNull(6, java.sql.Types.BIGINT);
-                } else {
-                    batch.setLong(6, now + leaseMillis);
-                }
+                Columns.setNullable(batch, 6, row.leasedBy() == null ? null : now + leaseMillis);
                 batch.setString(7, row.leasedBy());
                 batch.setLong(8, now);
                 batch.setLong(9, now);
@@ -92,7 +89,7 @@ public final class DeliveryStore {
             }
             batch.executeBatch();
         } catch (SQLException e) {
-            throw new org.jdbi.v3.core.statement.UnableToExecuteStatementException(e, null);
+            throw Columns.failed(e);
         }
     }
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import io.heliograph.api.PageRequest;
 import io.heliograph.ingest.llm.Usage;
 import io.heliograph.json.Json;
+import io.heliograph.store.Columns;
 import io.heliograph.store.Database;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -58,14 +59,6 @@ public final class RequestLogStore {
         });
     }
 
-    private static void setLong(java.sql.PreparedStatement statement, int index, Long value) throws SQLException {
-        if (value == null) {
-            statement.setNull(index, java.sql.Types.BIGINT);
-        } else {
-            statement.setLong(index, value);
-        }
-    }
-
 
     /**
      * Inserts the log within the caller's transaction. False when the org already has a log with this
@@ -99,15 +92,11 @@ public final class RequestLogStore {
                 insert.setString(p++, log.model());
                 insert.setString(p++, log.userId());
                 insert.setInt(p++, log.status());
-                setLong(insert, p++, log.usage().promptTokens());
-                setLong(insert, p++, log.usage().completionTokens());
-                setLong(insert, p++, log.usage().totalTokens());
-                setLong(insert, p++, log.timeToFirstTokenMs());
-                if (log.cost() == null) {
-                    insert.setNull(p++, java.sql.Types.DOUBLE);
-                } else {
-                    insert.setDouble(p++, log.cost());
-                }
+                Columns.setNullable(insert, p++, log.usage().promptTokens());
+                Columns.setNullable(insert, p++, log.usage().completionTokens());
+                Columns.setNullable(insert, p++, log.usage().totalTokens());
+                Columns.setNullable(insert, p++, log.timeToFirstTokenMs());
+                Columns.setNullable(insert, p++, log.cost());
                 insert.setBoolean(p++, log.streamed());
                 insert.setString(p++, propertiesJson(log.properties()));
                 insert.setString(p++, log.requestUrl());
@@ -122,7 +111,7 @@ public final class RequestLogStore {
                 }
             }
         } catch (SQLException e) {
-            throw new org.jdbi.v3.core.statement.UnableToExecuteStatementException(e, null);
+            throw Columns.failed(e);
         }
         boolean[] inserted = new boolean[logs.size()];
         for (int i = 0; i < logs.size(); i++) {
@@ -149,7 +138,7 @@ public final class RequestLogStore {
                 properties.executeBatch();
             }
         } catch (SQLException e) {
-            throw new org.jdbi.v3.core.statement.UnableToExecuteStatementException(e, null);
+            throw Columns.failed(e);
         }
         return inserted;
     }
