@@ -10,6 +10,7 @@ import java.util.function.Function;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -66,9 +67,27 @@ public final class Chromium implements AutoCloseable {
         return driver.findElements(By.cssSelector(css));
     }
 
-    /** Waits (up to 15 s) for the condition, polling. */
+    /**
+     * Waits (up to 15 s) for the condition, polling. An element the page replaced while the condition
+     * looked at it (the page re-renders a table when data arrives) is no failure: the next poll looks again.
+     */
     public <T> T until(Function<WebDriver, T> condition) {
-        return new WebDriverWait(driver, Duration.ofSeconds(15), Duration.ofMillis(50)).until(condition);
+        return new WebDriverWait(driver, Duration.ofSeconds(15), Duration.ofMillis(50))
+                .ignoring(StaleElementReferenceException.class)
+                .until(condition);
+    }
+
+    /** Clicks the button named {@code buttonText} in the first row matching {@code rows} and {@code which}, once there is one. */
+    public void clickInRow(String rows, java.util.function.Predicate<String> which, String buttonText) {
+        until(d -> {
+            for (WebElement row : d.findElements(By.cssSelector(rows))) {
+                if (which.test(row.getText())) {
+                    row.findElement(By.xpath(".//button[normalize-space()='" + buttonText + "']")).click();
+                    return true;
+                }
+            }
+            return null;
+        });
     }
 
     /** The element, once it is shown. */

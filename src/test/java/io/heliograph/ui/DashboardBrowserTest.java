@@ -148,10 +148,8 @@ class DashboardBrowserTest {
             assertThat(marker).isNotNull();
             String requestId = UUID.randomUUID().toString();
             assertThat(api.post("/v1/request/log", Webhooks.log(requestId, "gpt-4o", "prod")).status()).isEqualTo(200);
-            WebElement row = chromium.until(d -> d.findElements(org.openqa.selenium.By.cssSelector("tr.delivery-row")).stream()
-                    .filter(r -> r.getText().contains("delivered")).findFirst().orElse(null));
+            chromium.clickInRow("tr.delivery-row", row -> row.contains("delivered"), "Details");
             assertThat(chromium.script("return window.__notReloaded")).isEqualTo(true);
-            row.findElement(org.openqa.selenium.By.tagName("button")).click();
             chromium.until(d -> chromium.find("tr.delivery-details:not([hidden]) .payload-body").getText().contains(requestId));
             assertThat(chromium.find("tr.delivery-details:not([hidden])").getText()).contains("HTTP 200");
 
@@ -191,9 +189,12 @@ class DashboardBrowserTest {
             chromium.until(d -> failedRows().size() == 3);
             receiver.answering(r -> Receiver.status(200));
 
-            WebElement first = failedRows().get(0);
-            String deliveryId = first.getAttribute("data-delivery-id");
-            first.findElement(org.openqa.selenium.By.tagName("button")).click();
+            String deliveryId = chromium.until(d -> {
+                WebElement first = failedRows().get(0);
+                String rowId = first.getAttribute("data-delivery-id");
+                first.findElement(org.openqa.selenium.By.xpath(".//button[normalize-space()='Details']")).click();
+                return rowId;
+            });
             chromium.shown("tr.delivery-details:not([hidden]) .delivery-retry").click();
             chromium.until(d -> deliveryStatus(api, id, deliveryId).equals("delivered"));
             chromium.until(d -> failedRows().size() == 2);
@@ -354,15 +355,11 @@ class DashboardBrowserTest {
         chromium.until(d -> chromium.all("#new-key").stream().noneMatch(WebElement::isDisplayed));
         assertThat(chromium.find("main").getText()).as("shown once").doesNotContain(made);
 
-        WebElement backendRow = chromium.until(d -> chromium.all("#keys-table tbody tr").stream()
-                .filter(r -> r.getText().contains("backend")).findFirst().orElse(null));
-        backendRow.findElement(org.openqa.selenium.By.xpath(".//button[normalize-space()='Revoke']")).click();
+        chromium.clickInRow("#keys-table tbody tr", row -> row.contains("backend"), "Revoke");
         chromium.shown("#confirm-ok").click();
         chromium.until(d -> admin.withKey(made).get("/v1/webhooks").status() == 401);
 
-        WebElement adminRow = chromium.until(d -> chromium.all("#keys-table tbody tr").stream()
-                .filter(r -> r.getText().contains("admin") && !r.getText().contains("backend")).findFirst().orElse(null));
-        adminRow.findElement(org.openqa.selenium.By.xpath(".//button[normalize-space()='Revoke']")).click();
+        chromium.clickInRow("#keys-table tbody tr", row -> row.contains("admin") && !row.contains("backend") && !row.contains("write"), "Revoke");
         chromium.shown("#confirm-ok").click();
         chromium.untilText("The last admin key of an organization cannot be revoked");
         assertThat(admin.get("/v1/webhooks").status()).isEqualTo(200);
