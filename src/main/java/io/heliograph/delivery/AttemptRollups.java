@@ -2,6 +2,7 @@ package io.heliograph.delivery;
 
 import io.heliograph.store.Database;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,14 +29,15 @@ public final class AttemptRollups {
         this.jdbi = database.jdbi();
     }
 
-    private record Cell(String webhookId, long minute, int bucket) implements Comparable<Cell> {
+    /** One row: a webhook, the start of its minute or slot, a latency bucket. */
+    private record Cell(String webhookId, long start, int bucket) implements Comparable<Cell> {
         @Override
         public int compareTo(Cell o) {
             int c = webhookId.compareTo(o.webhookId);
             if (c != 0) {
                 return c;
             }
-            c = Long.compare(minute, o.minute);
+            c = Long.compare(start, o.start);
             return c != 0 ? c : Integer.compare(bucket, o.bucket);
         }
     }
@@ -75,7 +77,7 @@ public final class AttemptRollups {
                 + "VALUES (:webhook, :at, :bucket, :org, :attempts, :successes) "
                 + "ON CONFLICT (webhook_id, " + column + ", latency_bucket) DO UPDATE "
                 + "SET attempts = " + table + ".attempts + excluded.attempts, successes = " + table + ".successes + excluded.successes");
-        cells.forEach((cell, c) -> rows.bind("webhook", cell.webhookId()).bind("at", cell.minute()).bind("bucket", cell.bucket())
+        cells.forEach((cell, c) -> rows.bind("webhook", cell.webhookId()).bind("at", cell.start()).bind("bucket", cell.bucket())
                 .bind("org", orgOf.get(cell.webhookId())).bind("attempts", c[0]).bind("successes", c[1]).add());
         rows.execute();
     }
@@ -93,8 +95,8 @@ public final class AttemptRollups {
      * minute), every bucket present, oldest first.
      */
     public Series series(String orgId, String webhookId, long from, long widthMs, int count) {
-        long[][] latencies = new long[count][LatencyBuckets.count()];
-        long[][] totals = new long[count][2];
+        Tally[] slots = new Tally[count];
+        Arrays.setAll(slots, i -> new Tally());
         jdbi.useHandle(h -> h.createQuery("""
                         SELECT (minute - :from) / :width AS slot, latency_bucket, SUM(attempts), SUM(successes)
                         FROM attempt_rollups
@@ -102,30 +104,15 @@ public final class AttemptRollups {
                         GROUP BY 1, 2""")
                 .bind("from", from).bind("width", widthMs).bind("to", from + widthMs * count)
                 .bind("webhook", webhookId).bind("org", orgId)
-                .map((rs, ctx) -> {
-                    int slot = (int) rs.getLong(1);
-                    int bucket = Math.min(rs.getInt(2), LatencyBuckets.count() - 1);
-                    latencies[slot][bucket] += rs.getLong(3);
-                    totals[slot][0] += rs.getLong(3);
-                    totals[slot][1] += rs.getLong(4);
-                    return slot;
-                })
-                .forEach(slot -> { }));
+                .map((rs, ctx) -> new Sum(rs.getString(1), rs.getInt(2), rs.getLong(3), rs.getLong(4)))
+                .forEach(sum -> slots[Integer.parseInt(sum.key())].add(sum)));
         List<Point> points = new ArrayList<>(count);
-        long[] all = new long[LatencyBuckets.count()];
-        long attempts = 0;
-        long successes = 0;
+        Tally all = new Tally();
         for (int i = 0; i < count; i++) {
-            points.add(new Point(from + i * widthMs, totals[i][1], totals[i][0] - totals[i][1],
-                    LatencyBuckets.percentile(latencies[i], 0.50), LatencyBuckets.percentile(latencies[i], 0.99)));
-            for (int b = 0; b < all.length; b++) {
-                all[b] += latencies[i][b];
-            }
-            attempts += totals[i][0];
-            successes += totals[i][1];
+            points.add(slots[i].point(from + i * widthMs));
+            all.add(slots[i]);
         }
-        return new Series(points, new Point(from, successes, attempts - successes, LatencyBuckets.percentile(all, 0.50),
-                LatencyBuckets.percentile(all, 0.99)));
+        return new Series(points, all.point(from));
     }
 
     /** A webhook's figures since a time: attempts, 2xx answers, p99 (null: none), and its last attempt ever (null: never). */
@@ -137,36 +124,59 @@ public final class AttemptRollups {
      * the ten-minute slot that holds {@code since} (so "the last hour" covers 60 to 70 minutes).
      */
     public List<Health> health(String orgId, long since) {
-        Map<String, long[]> latencies = new TreeMap<>();
-        Map<String, long[]> totals = new HashMap<>();
-        Map<String, Long> last = new HashMap<>();
+        Map<String, Tally> tallies = new HashMap<>();
+        Map<String, Long> last = new TreeMap<>();
         jdbi.useHandle(h -> {
             h.createQuery("""
                             SELECT webhook_id, latency_bucket, SUM(attempts), SUM(successes) FROM attempt_rollups_10m
                             WHERE org_id = :org AND slot >= :since GROUP BY 1, 2""")
                     .bind("org", orgId).bind("since", Math.floorDiv(since, SLOT_MS) * SLOT_MS)
-                    .map((rs, ctx) -> {
-                        String id = rs.getString(1);
-                        int bucket = Math.min(rs.getInt(2), LatencyBuckets.count() - 1);
-                        latencies.computeIfAbsent(id, k -> new long[LatencyBuckets.count()])[bucket] += rs.getLong(3);
-                        long[] t = totals.computeIfAbsent(id, k -> new long[2]);
-                        t[0] += rs.getLong(3);
-                        t[1] += rs.getLong(4);
-                        return id;
-                    })
-                    .forEach(id -> { });
+                    .map((rs, ctx) -> new Sum(rs.getString(1), rs.getInt(2), rs.getLong(3), rs.getLong(4)))
+                    .forEach(sum -> tallies.computeIfAbsent(sum.key(), k -> new Tally()).add(sum));
             h.createQuery("SELECT webhook_id, last_attempt_at FROM webhook_activity WHERE org_id = :org")
                     .bind("org", orgId)
-                    .map((rs, ctx) -> last.put(rs.getString(1), rs.getLong(2)))
-                    .forEach(x -> { });
+                    .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2)))
+                    .forEach(e -> last.put(e.getKey(), e.getValue()));
         });
         List<Health> out = new ArrayList<>();
-        for (Map.Entry<String, Long> e : new TreeMap<>(last).entrySet()) {
-            long[] t = totals.getOrDefault(e.getKey(), new long[2]);
-            long[] l = latencies.get(e.getKey());
-            out.add(new Health(e.getKey(), t[0], t[1], l == null ? null : LatencyBuckets.percentile(l, 0.99), e.getValue()));
-        }
+        last.forEach((id, at) -> {
+            Tally t = tallies.getOrDefault(id, new Tally());
+            out.add(new Health(id, t.attempts, t.successes, t.percentile(0.99), at));
+        });
         return out;
+    }
+
+    /** One row of a rollup read: what it is grouped by (a slot number or a webhook id), a latency bucket, and its sums. */
+    private record Sum(String key, int bucket, long attempts, long successes) {
+    }
+
+    /** Attempts counted per latency bucket, and how many of them answered 2xx. */
+    private static final class Tally {
+        final long[] byBucket = new long[LatencyBuckets.count()];
+        long attempts;
+        long successes;
+
+        void add(Sum sum) {
+            byBucket[Math.min(sum.bucket(), byBucket.length - 1)] += sum.attempts();
+            attempts += sum.attempts();
+            successes += sum.successes();
+        }
+
+        void add(Tally other) {
+            for (int b = 0; b < byBucket.length; b++) {
+                byBucket[b] += other.byBucket[b];
+            }
+            attempts += other.attempts;
+            successes += other.successes;
+        }
+
+        Long percentile(double p) {
+            return LatencyBuckets.percentile(byBucket, p);
+        }
+
+        Point point(long at) {
+            return new Point(at, successes, attempts - successes, percentile(0.50), percentile(0.99));
+        }
     }
 
     /** Removes rows of minutes and slots that ended before {@code cutoff}, up to {@code limit} of each; answers how many. */

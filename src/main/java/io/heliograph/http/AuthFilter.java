@@ -64,8 +64,9 @@ public final class AuthFilter implements Filter {
         }
         Optional<String> authorization = req.headers().first(HeaderNames.AUTHORIZATION);
         Optional<Caller> caller;
-        if (authorization.isEmpty() && req.headers().cookies().contains(SESSION_COOKIE)) {
-            Optional<SessionStore.Session> session = sessions.apply(req.headers().cookies().get(SESSION_COOKIE));
+        Optional<String> cookie = authorization.isEmpty() ? sessionToken(req) : Optional.empty();
+        if (cookie.isPresent()) {
+            Optional<SessionStore.Session> session = sessions.apply(cookie.get());
             if (session.isPresent() && changes(req.prologue().method()) && !sameToken(req.headers().first(CSRF_HEADER), session.get().csrfToken())) {
                 Envelope.error(res, 403, CSRF_INVALID);
                 return;
@@ -87,6 +88,12 @@ public final class AuthFilter implements Filter {
         }
         req.context().register(caller.get());
         chain.proceed();
+    }
+
+    /** The dashboard session cookie's value, if the request carries one. */
+    public static Optional<String> sessionToken(ServerRequest req) {
+        var cookies = req.headers().cookies();
+        return cookies.contains(SESSION_COOKIE) ? Optional.of(cookies.get(SESSION_COOKIE)) : Optional.empty();
     }
 
     /** Whether a method may change something: every one but GET, HEAD and OPTIONS. */

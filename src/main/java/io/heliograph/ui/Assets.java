@@ -80,12 +80,6 @@ final class Assets {
         }
     }
 
-    /** Bytes sent for the file with gzip; null for one the jar does not hold. */
-    Integer gzippedSize(String name) {
-        Asset a = assets.get(name);
-        return a == null ? null : a.gzipped().length;
-    }
-
     private static byte[] gzip(byte[] plain) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (GZIPOutputStream gz = new GZIPOutputStream(out)) {

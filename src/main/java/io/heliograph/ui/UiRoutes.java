@@ -76,7 +76,7 @@ public final class UiRoutes implements HttpService {
 
     /** Ends the session; a change like any other, so it needs the session's CSRF token. */
     private void signOut(ServerRequest req, ServerResponse res) {
-        Optional<String> token = token(req);
+        Optional<String> token = AuthFilter.sessionToken(req);
         Optional<SessionStore.Session> session = token.flatMap(sessions::find);
         if (session.isPresent()) {
             if (!AuthFilter.sameToken(req.headers().first(AuthFilter.CSRF_HEADER), session.get().csrfToken())) {
@@ -89,12 +89,7 @@ public final class UiRoutes implements HttpService {
     }
 
     private Optional<SessionStore.Session> session(ServerRequest req) {
-        return token(req).flatMap(sessions::find);
-    }
-
-    private static Optional<String> token(ServerRequest req) {
-        var cookies = req.headers().cookies();
-        return cookies.contains(AuthFilter.SESSION_COOKIE) ? Optional.of(cookies.get(AuthFilter.SESSION_COOKIE)) : Optional.empty();
+        return AuthFilter.sessionToken(req).flatMap(sessions::find);
     }
 
     /**
