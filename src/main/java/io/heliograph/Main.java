@@ -150,6 +150,12 @@ public final class Main implements Runnable {
                         + " (env HELIOGRAPH_INGEST_RATE_LIMIT, default ${DEFAULT-VALUE}).")
         int ingestRateLimit;
 
+        @Option(names = "--ingest-memory",
+                defaultValue = "${env:HELIOGRAPH_INGEST_MEMORY:-" + Config.DEFAULT_INGEST_MEMORY + "}",
+                description = "Memory the logs being received may hold before new ones are answered 503 with Retry-After;"
+                        + " auto = a quarter of the heap (env HELIOGRAPH_INGEST_MEMORY, default ${DEFAULT-VALUE}).")
+        String ingestMemory;
+
         @Override
         public Integer call() throws InterruptedException {
             Config config = Config.builder()
@@ -172,6 +178,7 @@ public final class Main implements Runnable {
                     .retention(retention)
                     .rateLimit(rateLimit)
                     .ingestRateLimit(ingestRateLimit)
+                    .ingestMemory(ingestMemory)
                     .build();
             Heliograph heliograph = Heliograph.start(config, System.out);
             CountDownLatch stopped = new CountDownLatch(1);

@@ -38,6 +38,11 @@ public final class ApiException extends RuntimeException {
         return new ApiException(503, message, null);
     }
 
+    /** 503 with a {@code Retry-After} of {@code retryAfterSeconds}: come back, the server is busy. */
+    public static ApiException unavailable(String message, String retryAfterSeconds) {
+        return new ApiException(503, message, retryAfterSeconds);
+    }
+
     public static ApiException of(int status, String message) {
         return new ApiException(status, message, null);
     }

@@ -32,6 +32,7 @@ import java.util.Objects;
  * @param retention                 how long logs and delivery records are kept; zero keeps them forever
  * @param rateLimit                 requests/s per API key on the management routes; 0 is no limit
  * @param ingestRateLimit           requests/s per API key on the log routes and the gateway; 0 is no limit
+ * @param ingestMemoryBytes         memory the logs in flight may hold before new ones are answered 503; 0 is a quarter of the heap
  */
 public record Config(
         int port,
@@ -52,7 +53,8 @@ public record Config(
         Duration gatewayTimeout,
         Duration retention,
         int rateLimit,
-        int ingestRateLimit) {
+        int ingestRateLimit,
+        long ingestMemoryBytes) {
 
     // The defaults of the spec's configuration table, written as an operator would write them: the
     // flags show these in --help and the builder reads them with the same parsers as a flag's text.
@@ -73,6 +75,8 @@ public record Config(
     public static final String DEFAULT_RETENTION = "30d";
     public static final int DEFAULT_RATE_LIMIT = 100;
     public static final int DEFAULT_INGEST_RATE_LIMIT = 0;
+    /** "auto": a quarter of the heap. */
+    public static final String DEFAULT_INGEST_MEMORY = "auto";
 
     public Config {
         if (port < 0 || port > 65535) {
@@ -106,6 +110,9 @@ public record Config(
         }
         if (rateLimit < 0 || ingestRateLimit < 0) {
             throw new IllegalArgumentException("Rate limits must not be negative (0 turns a limit off)");
+        }
+        if (ingestMemoryBytes < 0) {
+            throw new IllegalArgumentException("Ingest memory must not be negative");
         }
         publicUrl = blankToNull(publicUrl);
         databaseUrl = blankToNull(databaseUrl);
@@ -178,6 +185,7 @@ public record Config(
         private Duration retention;
         private int rateLimit = DEFAULT_RATE_LIMIT;
         private int ingestRateLimit = DEFAULT_INGEST_RATE_LIMIT;
+        private long ingestMemoryBytes;
 
         private Builder() {
             retrySchedule(DEFAULT_RETRY_SCHEDULE);
@@ -301,11 +309,23 @@ public record Config(
             return this;
         }
 
+        /** A size such as {@code 256MiB}, or {@code auto} (a quarter of the heap). */
+        public Builder ingestMemory(String text) {
+            String trimmed = text == null ? "" : text.trim();
+            return ingestMemoryBytes(trimmed.isEmpty() || trimmed.equalsIgnoreCase("auto") ? 0 : Units.size(trimmed, "ingest memory"));
+        }
+
+        public Builder ingestMemoryBytes(long value) {
+            ingestMemoryBytes = value;
+            return this;
+        }
+
         /** The config; an invalid combination is refused here, by {@link Config}'s own checks. */
         public Config build() {
             return new Config(port, bind, publicUrl, dataDir, databaseUrl, bootstrapApiKey, allowPrivateDestinations,
                     allowHttpDestinations, retrySchedule, webhookConcurrency, hostConcurrency, inlineBodyLimitBytes,
-                    openAiBaseUrl, anthropicBaseUrl, gatewayTargets, gatewayTimeout, retention, rateLimit, ingestRateLimit);
+                    openAiBaseUrl, anthropicBaseUrl, gatewayTargets, gatewayTimeout, retention, rateLimit, ingestRateLimit,
+                    ingestMemoryBytes);
         }
     }
 }

@@ -26,6 +26,7 @@ import io.heliograph.http.JsonBodies;
 import io.heliograph.http.RateLimits;
 import io.heliograph.http.SecurityHeaders;
 import io.heliograph.http.ShutdownGate;
+import io.heliograph.ingest.IngestBudget;
 import io.heliograph.ingest.IngestRoutes;
 import io.heliograph.ingest.IngestService;
 import io.heliograph.ingest.LogAssembler;
@@ -134,7 +135,10 @@ public final class Heliograph implements AutoCloseable {
                     sender, config.retrySchedule(), config.webhookConcurrency(), config.hostConcurrency(), metrics, clock);
             IngestService ingest = new IngestService(database, logs, new LogAssembler(PriceTable.load()), List.of(
                     new Outbox(deliveries, webhookStore, dispatcher, clock),
-                    IngestService.NewLogHook.afterEachCommit(metrics::logsIngested)));
+                    IngestService.NewLogHook.afterEachCommit(metrics::logsIngested)),
+                    config.ingestMemoryBytes() > 0 ? new IngestBudget(config.ingestMemoryBytes()) : IngestBudget.ofHeap());
+            metrics.gauge("heliograph_ingest_memory_reserved_bytes",
+                    "Memory reserved by logs being received and committed (503 beyond the budget)", ingest.budget()::used);
 
             RateLimits limits = new RateLimits(config.rateLimit(), config.ingestRateLimit(), System::nanoTime);
             gateway = new GatewayRoutes(keys, new GatewayRoutes.Upstreams(config.openAiBaseUrl(), config.anthropicBaseUrl(),

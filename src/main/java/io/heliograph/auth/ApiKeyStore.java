@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -28,6 +30,8 @@ public final class ApiKeyStore {
     private final Jdbi jdbi;
     private final Database database;
     private final Map<String, Known> known = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Optional<Caller>>> lookups = new ConcurrentHashMap<>();
+    private final AtomicLong revocations = new AtomicLong();
 
     public ApiKeyStore(Database database) {
         this.database = database;
@@ -37,11 +41,36 @@ public final class ApiKeyStore {
     /** The caller a presented key stands for, if it is a live key. */
     public Optional<Caller> authenticate(String presentedKey) {
         String hash = ApiKeys.hash(presentedKey);
-        long now = System.nanoTime();
         Known k = known.get(hash);
-        if (k != null && now - k.checkedAt() < KNOWN_FOR_NANOS) {
+        if (k != null && System.nanoTime() - k.checkedAt() < KNOWN_FOR_NANOS) {
             return Optional.of(k.caller());
         }
+        // One lookup per key at a time: a burst of requests with a key not yet (or no longer) known
+        // waits for the same read instead of each taking a connection from the pool.
+        CompletableFuture<Optional<Caller>> mine = new CompletableFuture<>();
+        CompletableFuture<Optional<Caller>> running = lookups.putIfAbsent(hash, mine);
+        if (running != null) {
+            try {
+                return running.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            }
+        }
+        try {
+            Optional<Caller> found = lookUp(hash);
+            mine.complete(found);
+            return found;
+        } catch (RuntimeException | Error e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            lookups.remove(hash, mine);
+        }
+    }
+
+    private Optional<Caller> lookUp(String hash) {
+        long generation = revocations.get();
+        long now = System.nanoTime();
         Optional<Caller> found = jdbi.withHandle(h -> h.createQuery(
                         "SELECT id, org_id, key_hash, scope FROM api_keys WHERE key_hash = :hash AND revoked_at IS NULL")
                 .bind("hash", hash)
@@ -49,7 +78,7 @@ public final class ApiKeyStore {
                         ? new Caller(rs.getString("org_id"), rs.getString("id"), scopeOf(rs))
                         : null)
                 .findOne());
-        if (found.isPresent()) {
+        if (found.isPresent() && generation == revocations.get()) { // a revocation meanwhile: do not remember
             if (known.size() >= MAX_KNOWN) {
                 known.clear();
             }
@@ -257,6 +286,7 @@ public final class ApiKeyStore {
 
     /** The key is refused from the next request on, in this process. */
     private void forget(String keyId) {
+        revocations.incrementAndGet();
         known.values().removeIf(k -> k.caller().apiKeyId().equals(keyId));
     }
 

@@ -40,8 +40,17 @@ final class GatewayLogWriter implements AutoCloseable {
         this.onLost = onLost;
     }
 
-    /** Queues the exchange's log; returns at once unless {@value #MAX_PENDING} logs are already waiting. */
-    void submit(String orgId, GatewayExchange exchange) {
+    /** Whether a log could be queued now without waiting: the gateway answers 503 before forwarding when not. */
+    boolean hasRoom() {
+        return room.availablePermits() > 0;
+    }
+
+    /**
+     * Queues the exchange's log; returns at once unless {@value #MAX_PENDING} logs are already waiting.
+     * {@code done} is closed once the log is written or given up on (it returns the log's share of the
+     * ingest budget).
+     */
+    void submit(String orgId, GatewayExchange exchange, AutoCloseable done) {
         room.acquireUninterruptibly();
         try {
             writers.execute(() -> {
@@ -49,10 +58,12 @@ final class GatewayLogWriter implements AutoCloseable {
                     write(orgId, exchange);
                 } finally {
                     room.release();
+                    closeQuietly(done);
                 }
             });
         } catch (RuntimeException e) {
             room.release();
+            closeQuietly(done);
             giveUp();
             LOG.error("Gateway log {} not written: the server is shutting down", exchange.identity().requestId().orElse("?"));
         }
@@ -86,6 +97,14 @@ final class GatewayLogWriter implements AutoCloseable {
                     return;
                 }
             }
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable done) {
+        try {
+            done.close();
+        } catch (Exception e) {
+            LOG.warn("Releasing a gateway log's share failed", e);
         }
     }
 

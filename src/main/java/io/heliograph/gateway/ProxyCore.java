@@ -18,6 +18,7 @@ import io.heliograph.http.RateLimiter;
 import io.heliograph.http.RateLimits;
 import io.heliograph.ingest.GatewayExchange;
 import io.heliograph.ingest.HeliconeHeaders;
+import io.heliograph.ingest.IngestBudget;
 import io.heliograph.ingest.IngestService;
 import io.heliograph.ingest.LogIdentity;
 import io.heliograph.ingest.Outcome;
@@ -88,6 +89,7 @@ final class ProxyCore implements AutoCloseable {
     private final ApiKeyStore keys;
     private final Optional<RateLimiter> limiter;
     private final GatewayLogWriter logs;
+    private final IngestBudget budget;
     private final Metrics metrics;
     private final Clock clock;
     private final Duration timeout;
@@ -99,6 +101,7 @@ final class ProxyCore implements AutoCloseable {
         this.timeout = timeout;
         this.metrics = metrics;
         this.logs = new GatewayLogWriter(ingest, metrics::gatewayLogLost);
+        this.budget = ingest.budget();
         this.clock = clock;
     }
 
@@ -115,38 +118,73 @@ final class ProxyCore implements AutoCloseable {
         if (!RateLimits.admit(limiter, caller.apiKeyId(), res)) {
             return;
         }
-        Map<String, String> heliconeHeaders = HeliconeHeaders.of(req.headers());
-        LogIdentity identity = HeliconeHeaders.identity(heliconeHeaders, Map.of());
-        String requestId = identity.requestId().orElseGet(() -> UUID.randomUUID().toString());
-        identity = new LogIdentity(Optional.of(requestId), identity.userId(), identity.properties());
-        byte[] body = readBody(req);
-        Target target = route.target(req, rawPath.substring(Math.min(prefix.length(), rawPath.length())),
-                req.query().rawValue());
-
-        Exchange ex = new Exchange(caller.orgId(), identity, target.provider(), heliconeHeaders, target.loggedUrl(),
-                startedAt, body, req.headers().first(HeaderNames.CONTENT_TYPE).orElse(null),
-                req.headers().first(HeaderNames.CONTENT_ENCODING).orElse(null));
-        res.header(HELICONE_ID, requestId);
+        // Back-pressure before anything is forwarded: an exchange that has started is always logged.
+        IngestBudget.Reservation share = budget.reserve();
+        boolean handedOver = false;
         try {
-            forward(req, res, target, ex);
-        } finally {
-            if (ex.status == 0) {
-                // Something failed before the upstream answered and before an error was sent.
-                ex.status = 502;
-                ex.outcome = Outcome.UPSTREAM_FAILED;
+            if (!logs.hasRoom()) {
+                throw IngestBudget.overloaded();
             }
-            ex.endedAt = clock.millis();
-            metrics.gatewayExchange(ex.outcome.wireName());
-            logs.submit(ex.orgId, ex.toLog());
+            Map<String, String> heliconeHeaders = HeliconeHeaders.of(req.headers());
+            LogIdentity identity = HeliconeHeaders.identity(heliconeHeaders, Map.of());
+            String requestId = identity.requestId().orElseGet(() -> UUID.randomUUID().toString());
+            identity = new LogIdentity(Optional.of(requestId), identity.userId(), identity.properties());
+            byte[] body = readBody(req, share);
+            Target target = route.target(req, rawPath.substring(Math.min(prefix.length(), rawPath.length())),
+                    req.query().rawValue());
+
+            Exchange ex = new Exchange(caller.orgId(), identity, target.provider(), heliconeHeaders, target.loggedUrl(),
+                    startedAt, body, req.headers().first(HeaderNames.CONTENT_TYPE).orElse(null),
+                    req.headers().first(HeaderNames.CONTENT_ENCODING).orElse(null), share);
+            res.header(HELICONE_ID, requestId);
+            try {
+                forward(req, res, target, ex);
+            } finally {
+                if (ex.status == 0) {
+                    // Something failed before the upstream answered and before an error was sent.
+                    ex.status = 502;
+                    ex.outcome = Outcome.UPSTREAM_FAILED;
+                }
+                ex.endedAt = clock.millis();
+                metrics.gatewayExchange(ex.outcome.wireName());
+                handedOver = true;
+                logs.submit(ex.orgId, ex.toLog(), share);
+            }
+        } finally {
+            if (!handedOver) {
+                share.close();
+            }
         }
     }
 
-    private static byte[] readBody(ServerRequest req) {
+    /**
+     * The request body, its share of the ingest budget taken before it is read when its length is
+     * declared (503 when the server is full); a body sent without a length is counted once read.
+     */
+    private static byte[] readBody(ServerRequest req, IngestBudget.Reservation share) {
+        long declared = req.headers().first(HeaderNames.CONTENT_LENGTH).map(ProxyCore::length).orElse(-1L);
+        if (declared > MAX_REQUEST_BYTES) {
+            throw ApiException.tooLarge(TOO_LARGE);
+        }
+        if (declared > 0) {
+            share.addBody(declared);
+        }
         byte[] body = JsonBodies.readAtMost(req, MAX_REQUEST_BYTES);
         if (body.length > MAX_REQUEST_BYTES) {
             throw ApiException.tooLarge(TOO_LARGE);
         }
+        if (declared < 0) {
+            share.addBody(body.length);
+        }
         return body;
+    }
+
+    private static long length(String header) {
+        try {
+            return Long.parseLong(header.trim());
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("Invalid Content-Length");
+        }
     }
 
     private void forward(ServerRequest req, ServerResponse res, Target target, Exchange ex) {
@@ -372,11 +410,14 @@ final class ProxyCore implements AutoCloseable {
         String responseContentEncoding;
         Outcome outcome = Outcome.COMPLETED;
         private java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        /** The exchange's share of the ingest budget: what it captures is counted there too. */
+        private final IngestBudget.Reservation share;
 
         Exchange(String orgId, LogIdentity identity, String provider, Map<String, String> heliconeHeaders,
                 String upstreamUrl, long startedAt, byte[] requestBody, String requestContentType,
-                String requestContentEncoding) {
+                String requestContentEncoding, IngestBudget.Reservation share) {
             this.orgId = orgId;
+            this.share = share;
             this.identity = identity;
             this.provider = provider;
             this.omitRequest = HeliconeHeaders.isTrue(heliconeHeaders.get(HeliconeHeaders.OMIT_REQUEST));
@@ -400,6 +441,8 @@ final class ProxyCore implements AutoCloseable {
                 captured = null; // too large to log; it still passes
                 return;
             }
+            // Counted even past the budget: the response is already on its way to the caller.
+            share.addBodyAnyway(length);
             captured.write(bytes, 0, length);
         }
 

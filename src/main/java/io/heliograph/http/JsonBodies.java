@@ -6,10 +6,12 @@ import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.heliograph.api.ApiException;
 import io.heliograph.json.Json;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.LongConsumer;
 
 /**
  * Reads a request's JSON body with the API's limits: a size cap (413), a content-type check (415)
@@ -21,6 +23,7 @@ public final class JsonBodies {
     public static final String TOO_LARGE = "Request body too large (limit 10 MiB)";
     public static final String WRONG_CONTENT_TYPE = "Content-Type must be application/json";
     public static final String UNREADABLE_BODY = "Could not read the request body";
+    private static final int PIECE = 64 * 1024;
 
     private JsonBodies() {
     }
@@ -58,21 +61,61 @@ public final class JsonBodies {
 
     /** The raw body, at most {@link #MAX_BODY_BYTES}; larger is a 413, found before reading it all. */
     public static byte[] readBytes(ServerRequest req) {
-        Optional<String> declared = req.headers().first(HeaderNames.CONTENT_LENGTH);
-        if (declared.isPresent()) {
-            try {
-                if (Long.parseLong(declared.get().trim()) > MAX_BODY_BYTES) {
+        return readBytes(req, bytes -> { });
+    }
+
+    /**
+     * As {@link #readBytes(ServerRequest)}, telling {@code admit} how many bytes are coming before they
+     * are held: the declared length at once, or, for a body sent without one, each piece as it arrives.
+     * {@code admit} refuses by throwing (a 503 when the server is full), and the body is not read on.
+     */
+    public static byte[] readBytes(ServerRequest req, LongConsumer admit) {
+        long declared = declaredLength(req);
+        if (declared >= 0) {
+            admit.accept(declared);
+            byte[] bytes = readAtMost(req, (int) MAX_BODY_BYTES);
+            if (bytes.length > MAX_BODY_BYTES) {
+                throw ApiException.tooLarge(TOO_LARGE);
+            }
+            return bytes;
+        }
+        admit.accept(0);
+        if (!req.content().hasEntity()) {
+            return new byte[0];
+        }
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        byte[] piece = new byte[PIECE];
+        try (InputStream in = req.content().inputStream()) {
+            int n;
+            while ((n = in.readNBytes(piece, 0, piece.length)) > 0) {
+                if (body.size() + (long) n > MAX_BODY_BYTES) {
                     throw ApiException.tooLarge(TOO_LARGE);
                 }
-            } catch (NumberFormatException e) {
-                throw ApiException.badRequest("Invalid Content-Length");
+                admit.accept(n);
+                body.write(piece, 0, n);
             }
+        } catch (IOException | DataReader.InsufficientDataAvailableException | IllegalArgumentException e) {
+            throw ApiException.badRequest(UNREADABLE_BODY);
         }
-        byte[] bytes = readAtMost(req, (int) MAX_BODY_BYTES);
-        if (bytes.length > MAX_BODY_BYTES) {
+        return body.toByteArray();
+    }
+
+    /** The declared Content-Length, or -1 when there is none; over the cap is a 413, unreadable a 400. */
+    private static long declaredLength(ServerRequest req) {
+        Optional<String> declared = req.headers().first(HeaderNames.CONTENT_LENGTH);
+        if (declared.isEmpty()) {
+            return -1;
+        }
+        long length;
+        try {
+            length = Long.parseLong(declared.get().trim());
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("Invalid Content-Length");
+        }
+        if (length > MAX_BODY_BYTES) {
             throw ApiException.tooLarge(TOO_LARGE);
         }
-        return bytes;
+        return Math.max(0, length);
     }
 
     /**

@@ -12,6 +12,7 @@ import io.heliograph.http.PathIds;
 import io.heliograph.ingest.llm.Provider;
 import io.heliograph.json.Json;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The log routes — Helicone's async format at {@code /{custom,oai,anthropic,googleapis}/v1/log} and
@@ -40,19 +41,27 @@ public final class IngestRoutes implements HttpService {
     public void routing(HttpRules rules) {
         for (String route : HELICONE_LOG_ROUTES) {
             String provider = Provider.ofRoute(route);
-            rules.post("/" + route + "/v1/log", (req, res) -> answer(res, ingest.log(AuthFilter.caller(req).orgId(),
-                    HeliconeLogFormat.parse(body(req), provider, HeliconeHeaders.of(req.headers())))));
+            rules.post("/" + route + "/v1/log", (req, res) -> log(req, res,
+                    body -> HeliconeLogFormat.parse(body, provider, HeliconeHeaders.of(req.headers()))));
         }
-        rules.post(PLAIN_LOG_ROUTE, (req, res) ->
-                        answer(res, ingest.log(AuthFilter.caller(req).orgId(),
-                        PlainLogFormat.parse(body(req), HeliconeHeaders.of(req.headers())))))
+        rules.post(PLAIN_LOG_ROUTE, (req, res) -> log(req, res,
+                        body -> PlainLogFormat.parse(body, HeliconeHeaders.of(req.headers()))))
                 .get("/v1/request/{id}", this::get)
                 .get("/v1/requests", this::list);
     }
 
-    private static byte[] body(ServerRequest req) {
+    /**
+     * Reads, parses and commits one log within its share of the ingest budget: the share is taken
+     * before the body is read (503 with Retry-After when the server holds all it may) and returned
+     * once the log is committed or refused.
+     */
+    private void log(ServerRequest req, ServerResponse res, Function<byte[], LogInput> parse) {
         JsonBodies.requireJsonContentType(req);
-        return JsonBodies.readBytes(req);
+        IngestBudget budget = ingest.budget();
+        try (IngestBudget.Reservation share = budget.reserve()) {
+            byte[] body = JsonBodies.readBytes(req, share::addBody);
+            answer(res, ingest.log(AuthFilter.caller(req).orgId(), parse.apply(body)));
+        }
     }
 
     private static void answer(ServerResponse res, String requestId) {

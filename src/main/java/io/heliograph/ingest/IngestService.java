@@ -20,6 +20,8 @@ import org.jdbi.v3.core.Handle;
  */
 public final class IngestService implements AutoCloseable {
     static final int MAX_BATCH = 256;
+    /** Logs waiting for the committer at most; beyond it a log is refused with 503 (the budget usually binds first). */
+    static final int MAX_WAITING = 8192;
 
     /** Runs inside the transaction that inserts logs the org did not have yet, then after its commit. */
     public interface NewLogHook {
@@ -54,16 +56,28 @@ public final class IngestService implements AutoCloseable {
     private final LogAssembler assembler;
     private final List<NewLogHook> hooks;
     private final GroupCommitter<RequestLog, Boolean> committer;
+    private final IngestBudget budget;
     private volatile boolean closed;
 
     public IngestService(Database database, RequestLogStore store, LogAssembler assembler, List<NewLogHook> hooks) {
+        this(database, store, assembler, hooks, IngestBudget.ofHeap());
+    }
+
+    public IngestService(Database database, RequestLogStore store, LogAssembler assembler, List<NewLogHook> hooks,
+            IngestBudget budget) {
         this.database = database;
+        this.budget = budget;
         this.store = store;
         this.assembler = assembler;
         this.hooks = List.copyOf(hooks);
         // SQLite has one writer at a time; PostgreSQL overlaps a few commits' fsyncs.
         int threads = database.dialect() == Dialect.SQLITE ? 1 : 4;
-        this.committer = new GroupCommitter<>("log-committer", threads, MAX_BATCH, this::commit);
+        this.committer = new GroupCommitter<>("log-committer", threads, MAX_BATCH, MAX_WAITING, this::commit);
+    }
+
+    /** The memory the logs in flight may hold: routes reserve their share before reading a body. */
+    public IngestBudget budget() {
+        return budget;
     }
 
     /** Logs the request (once per id) and answers its id, once committed. A repeated id is answered the same, with no new effects. */
@@ -72,7 +86,11 @@ public final class IngestService implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("The server is shutting down");
         }
-        committer.await(log);
+        try {
+            committer.await(log);
+        } catch (GroupCommitter.Full e) {
+            throw IngestBudget.overloaded();
+        }
         return log.id();
     }
 

@@ -29,19 +29,32 @@ public final class GroupCommitter<T, R> implements AutoCloseable {
         List<R> write(List<T> batch);
     }
 
+    /** The queue already holds as many items as it may: the caller should come back later. */
+    public static final class Full extends IllegalStateException {
+        Full(String name) {
+            super(name + " has too many items waiting", null);
+        }
+    }
+
     private record Pending<T, R>(T item, CompletableFuture<R> done) {
     }
 
     private final String name;
     private final int maxBatch;
     private final Writer<T, R> writer;
-    private final LinkedBlockingQueue<Pending<T, R>> queue = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Pending<T, R>> queue;
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean closed;
 
-    /** Starts {@code threads} writer threads named {@code name-0}, {@code name-1} … */
+    /** Starts {@code threads} writer threads named {@code name-0}, {@code name-1} …, with no bound on what waits. */
     public GroupCommitter(String name, int threads, int maxBatch, Writer<T, R> writer) {
+        this(name, threads, maxBatch, Integer.MAX_VALUE, writer);
+    }
+
+    /** As above; beyond {@code capacity} items waiting, {@link #submit} fails at once with {@link Full}. */
+    public GroupCommitter(String name, int threads, int maxBatch, int capacity, Writer<T, R> writer) {
         this.name = name;
+        this.queue = new LinkedBlockingQueue<>(capacity);
         this.maxBatch = maxBatch;
         this.writer = writer;
         for (int i = 0; i < threads; i++) {
@@ -56,7 +69,9 @@ public final class GroupCommitter<T, R> implements AutoCloseable {
             done.completeExceptionally(new IllegalStateException(name + " is closed"));
             return done;
         }
-        queue.add(new Pending<>(item, done));
+        if (!queue.offer(new Pending<>(item, done))) {
+            done.completeExceptionally(new Full(name));
+        }
         return done;
     }
 

@@ -64,6 +64,15 @@ class ConfigTest {
     }
 
     @Test
+    void theIngestMemoryIsAutoByDefaultOrASize() {
+        assertThat(Config.defaults().ingestMemoryBytes()).as("auto: a quarter of the heap").isZero();
+        assertThat(Config.builder().ingestMemory("AUTO").build().ingestMemoryBytes()).isZero();
+        assertThat(Config.builder().ingestMemory("256MiB").build().ingestMemoryBytes()).isEqualTo(256L * 1024 * 1024);
+        assertThatThrownBy(() -> Config.builder().ingestMemory("lots")).hasMessageContaining("ingest memory");
+        assertThatThrownBy(() -> Config.builder().ingestMemoryBytes(-1).build()).hasMessage("Ingest memory must not be negative");
+    }
+
+    @Test
     void theOpenAiBaseUrlLosesItsTrailingSlashAndMustBeHttpWithAHost() {
         assertThat(Config.builder().openAiBaseUrl("HTTPS://proxy.example.com/openai/").build().openAiBaseUrl())
                 .isEqualTo(URI.create("https://proxy.example.com/openai"));

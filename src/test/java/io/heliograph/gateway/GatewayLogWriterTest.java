@@ -67,7 +67,7 @@ class GatewayLogWriterTest {
     void everySubmittedLogIsWrittenByTheTimeItCloses() {
         List<String> ids = java.util.stream.IntStream.range(0, 20).mapToObj(i -> UUID.randomUUID().toString()).toList();
         GatewayLogWriter writer = new GatewayLogWriter(ingest, lostSignals::incrementAndGet);
-        ids.forEach(id -> writer.submit(orgId, exchange(id)));
+        ids.forEach(id -> writer.submit(orgId, exchange(id), () -> { }));
         writer.close();
 
         for (String id : ids) {
@@ -86,7 +86,7 @@ class GatewayLogWriterTest {
         GatewayLogWriter writer = new GatewayLogWriter(ingest, lostSignals::incrementAndGet);
         String id = UUID.randomUUID().toString();
         long start = System.nanoTime();
-        writer.submit(orgId, exchange(id));
+        writer.submit(orgId, exchange(id), () -> { });
         writer.close();
 
         assertThat(writer.lost()).isEqualTo(1);
@@ -101,7 +101,7 @@ class GatewayLogWriterTest {
         GatewayLogWriter writer = new GatewayLogWriter(ingest, lostSignals::incrementAndGet);
         writer.close();
         String id = UUID.randomUUID().toString();
-        writer.submit(orgId, exchange(id));
+        writer.submit(orgId, exchange(id), () -> { });
 
         assertThat(writer.lost()).isEqualTo(1);
         assertThat(lostSignals).hasValue(1);

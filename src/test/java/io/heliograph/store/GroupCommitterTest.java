@@ -32,6 +32,26 @@ class GroupCommitterTest {
     }
 
     @Test
+    void beyondItsCapacityASubmissionFailsAtOnceWithFullAndTheQueuedOnesStillCommit() throws Exception {
+        CompletableFuture<Void> release = new CompletableFuture<>();
+        try (GroupCommitter<Integer, Integer> committer = new GroupCommitter<>("bounded", 1, 1, 2, batch -> {
+            release.join(); // the writer is stuck: what arrives meanwhile waits in the queue
+            return batch;
+        })) {
+            CompletableFuture<Integer> first = committer.submit(1);
+            org.awaitility.Awaitility.await().until(() -> committer.waiting() == 0); // taken by the writer
+            CompletableFuture<Integer> second = committer.submit(2);
+            CompletableFuture<Integer> third = committer.submit(3);
+            CompletableFuture<Integer> refused = committer.submit(4);
+            assertThat(refused).isCompletedExceptionally();
+            assertThatThrownBy(refused::get).hasCauseInstanceOf(GroupCommitter.Full.class);
+            release.complete(null);
+            assertThat(List.of(first.get(), second.get(), third.get())).containsExactly(1, 2, 3);
+            assertThat(committer.submit(5).get()).isEqualTo(5);
+        }
+    }
+
+    @Test
     void anItemThatCannotBeWrittenFailsAloneAndTheOthersCommit() throws Exception {
         try (GroupCommitter<String, String> committer = new GroupCommitter<>("test", 1, 64, batch -> {
             sleep(5);

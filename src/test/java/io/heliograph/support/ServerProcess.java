@@ -21,6 +21,7 @@ public final class ServerProcess implements AutoCloseable {
 
     private final Process process;
     private final int port;
+    private StringBuilder stderr = new StringBuilder();
 
     private ServerProcess(Process process, int port) {
         this.process = process;
@@ -70,7 +71,9 @@ public final class ServerProcess implements AutoCloseable {
                 }
                 port.completeExceptionally(new IllegalStateException("Server exited before listening:\n" + log));
             });
-            return new ServerProcess(process, port.get(60, TimeUnit.SECONDS));
+            ServerProcess started = new ServerProcess(process, port.get(60, TimeUnit.SECONDS));
+            started.stderr = log;
+            return started;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (Exception e) {
@@ -80,6 +83,13 @@ public final class ServerProcess implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** What the server printed on stderr so far (its log). */
+    public String stderr() {
+        synchronized (stderr) {
+            return stderr.toString();
+        }
     }
 
     public long pid() {

@@ -242,6 +242,11 @@ public final class TestServer implements AutoCloseable {
             return this;
         }
 
+        public Builder ingestMemory(long bytes) {
+            config.ingestMemoryBytes(bytes);
+            return this;
+        }
+
         public Builder gatewayTimeout(java.time.Duration value) {
             config.gatewayTimeout(value);
             return this;
