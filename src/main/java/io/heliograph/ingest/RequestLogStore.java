@@ -39,7 +39,6 @@ public final class RequestLogStore {
     public record Page(List<RequestLog> items, String nextCursor) {
     }
 
-    /** One row of the multi-row insert; # is the row's number. */
     /** One row's 21 values, in the column order of {@link #insertSql}. */
     private static final String INSERT_ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     /** The INSERT for each number of rows, made once: group commit writes batches of every size up to its cap. */

@@ -97,6 +97,40 @@ class GatewayLogWriterTest {
     }
 
     @Test
+    void withAsManyLogsWaitingAsItMayHoldTheWriterHasNoRoomUntilTheyAreWrittenAndEachShareIsReturned() throws Exception {
+        java.util.concurrent.CountDownLatch storeBusy = new java.util.concurrent.CountDownLatch(1);
+        IngestService stalled = new IngestService(database, logs, new LogAssembler(PriceTable.load()), List.of(
+                new IngestService.NewLogHook() {
+                    @Override
+                    public void onNewLogs(org.jdbi.v3.core.Handle transaction, List<io.heliograph.ingest.RequestLog> written) {
+                        try {
+                            storeBusy.await(); // a commit that takes a long time: what follows waits
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                }));
+        GatewayLogWriter writer = new GatewayLogWriter(stalled, lostSignals::incrementAndGet);
+        AtomicInteger returned = new AtomicInteger();
+        try {
+            assertThat(writer.hasRoom()).isTrue();
+            for (int i = 0; i < GatewayLogWriter.MAX_PENDING; i++) {
+                writer.submit(orgId, exchange(UUID.randomUUID().toString()), returned::incrementAndGet);
+            }
+            assertThat(writer.hasRoom()).as("the gateway answers 503 before forwarding now").isFalse();
+            assertThat(returned).hasValue(0);
+        } finally {
+            storeBusy.countDown();
+        }
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                .until(() -> returned.get() == GatewayLogWriter.MAX_PENDING);
+        assertThat(writer.hasRoom()).isTrue();
+        writer.close();
+        stalled.close();
+        assertThat(writer.lost()).isZero();
+    }
+
+    @Test
     void aLogSubmittedAfterCloseIsCountedAsLost() {
         GatewayLogWriter writer = new GatewayLogWriter(ingest, lostSignals::incrementAndGet);
         writer.close();
