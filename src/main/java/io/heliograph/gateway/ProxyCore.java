@@ -162,10 +162,7 @@ final class ProxyCore implements AutoCloseable {
      * declared (503 when the server is full); a body sent without a length is counted once read.
      */
     private static byte[] readBody(ServerRequest req, IngestBudget.Reservation share) {
-        long declared = req.headers().first(HeaderNames.CONTENT_LENGTH).map(ProxyCore::length).orElse(-1L);
-        if (declared > MAX_REQUEST_BYTES) {
-            throw ApiException.tooLarge(TOO_LARGE);
-        }
+        long declared = JsonBodies.declaredLength(req, MAX_REQUEST_BYTES, TOO_LARGE);
         if (declared > 0) {
             share.addBody(declared);
         }
@@ -177,14 +174,6 @@ final class ProxyCore implements AutoCloseable {
             share.addBody(body.length);
         }
         return body;
-    }
-
-    private static long length(String header) {
-        try {
-            return Long.parseLong(header.trim());
-        } catch (NumberFormatException e) {
-            throw ApiException.badRequest("Invalid Content-Length");
-        }
     }
 
     private void forward(ServerRequest req, ServerResponse res, Target target, Exchange ex) {

@@ -70,7 +70,7 @@ public final class JsonBodies {
      * {@code admit} refuses by throwing (a 503 when the server is full), and the body is not read on.
      */
     public static byte[] readBytes(ServerRequest req, LongConsumer admit) {
-        long declared = declaredLength(req);
+        long declared = declaredLength(req, MAX_BODY_BYTES, TOO_LARGE);
         if (declared >= 0) {
             admit.accept(declared);
             byte[] bytes = readAtMost(req, (int) MAX_BODY_BYTES);
@@ -100,8 +100,11 @@ public final class JsonBodies {
         return body.toByteArray();
     }
 
-    /** The declared Content-Length, or -1 when there is none; over the cap is a 413, unreadable a 400. */
-    private static long declaredLength(ServerRequest req) {
+    /**
+     * The declared Content-Length, or -1 when there is none; over {@code limit} is a 413 with
+     * {@code tooLargeMessage}, a value that is not a number a 400.
+     */
+    public static long declaredLength(ServerRequest req, long limit, String tooLargeMessage) {
         Optional<String> declared = req.headers().first(HeaderNames.CONTENT_LENGTH);
         if (declared.isEmpty()) {
             return -1;
@@ -112,8 +115,8 @@ public final class JsonBodies {
         } catch (NumberFormatException e) {
             throw ApiException.badRequest("Invalid Content-Length");
         }
-        if (length > MAX_BODY_BYTES) {
-            throw ApiException.tooLarge(TOO_LARGE);
+        if (length > limit) {
+            throw ApiException.tooLarge(tooLargeMessage);
         }
         return Math.max(0, length);
     }
