@@ -95,6 +95,11 @@ public final class Database implements AutoCloseable {
         sqlite.setSynchronous(synchronous);
         sqlite.enforceForeignKeys(true);
         sqlite.setBusyTimeout(10_000);
+        // Statement journals in memory, not in a temporary file: a multi-row INSERT that may abort
+        // (a foreign key) keeps one, and past 64 KiB SQLite spilled it to disk with a write per page.
+        // On the log committer that was ~30 % of its CPU per log (docs/benchmarks.md, issue 17).
+        // Large sorts and temporary tables are then held in memory as well (native, outside the heap).
+        sqlite.setTempStore(SQLiteConfig.TempStore.MEMORY);
         // After a complete checkpoint the WAL starts over; past 64 MiB it is also cut back to that size.
         sqlite.setJournalSizeLimit(64 * 1024 * 1024);
         // Writers take the lock when the transaction begins, so two writers wait for each other

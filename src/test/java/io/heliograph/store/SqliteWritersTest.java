@@ -19,6 +19,26 @@ class SqliteWritersTest {
     Path dir;
 
     @Test
+    void everyConnectionIsDurableAndKeepsItsStatementJournalsInMemory() throws Exception {
+        try (Database db = Database.open(null, dir, Clock.systemUTC())) {
+            // synchronous: FULL (2) for logs and deliveries, NORMAL (1) for bookkeeping; temp_store: MEMORY (2),
+            // so a multi-row INSERT's statement journal is never written to a temporary file.
+            assertThat(pragma(db.jdbi(), "synchronous")).isEqualTo("2");
+            assertThat(pragma(db.bookkeeping(), "synchronous")).isEqualTo("1");
+            for (org.jdbi.v3.core.Jdbi jdbi : List.of(db.jdbi(), db.bookkeeping())) {
+                assertThat(pragma(jdbi, "temp_store")).isEqualTo("2");
+                assertThat(pragma(jdbi, "journal_mode")).isEqualTo("wal");
+            }
+        }
+    }
+
+    private static String pragma(org.jdbi.v3.core.Jdbi jdbi, String name) {
+        try (org.jdbi.v3.core.Handle h = jdbi.open()) {
+            return h.createQuery("PRAGMA " + name).mapTo(String.class).one();
+        }
+    }
+
+    @Test
     void writersOfBothPoolsNeverMeetSqlitesBusyError() throws Exception {
         try (Database db = Database.open(null, dir, Clock.systemUTC())) {
             AtomicInteger committed = new AtomicInteger();
