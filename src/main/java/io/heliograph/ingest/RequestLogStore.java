@@ -118,16 +118,17 @@ public final class RequestLogStore {
             inserted[i] = insertedKeys.remove(logs.get(i).orgId() + '\u0000' + logs.get(i).id());
         }
         try (var properties = h.getConnection().prepareStatement(
-                "INSERT INTO request_properties (org_id, request_id, key, value) VALUES (?, ?, ?, ?)")) {
+                "INSERT INTO request_properties (org_id, logged_at, request_id, key, value) VALUES (?, ?, ?, ?, ?)")) {
             int propertyRows = 0;
             for (int i = 0; i < logs.size(); i++) {
                 RequestLog log = logs.get(i);
                 if (inserted[i]) {
                     for (Map.Entry<String, String> e : log.properties().entrySet()) {
                         properties.setString(1, log.orgId());
-                        properties.setString(2, log.id());
-                        properties.setString(3, e.getKey());
-                        properties.setString(4, e.getValue());
+                        properties.setLong(2, now);
+                        properties.setString(3, log.id());
+                        properties.setString(4, e.getKey());
+                        properties.setString(5, e.getValue());
                         properties.addBatch();
                         propertyRows++;
                     }
@@ -196,7 +197,8 @@ public final class RequestLogStore {
         query.status().ifPresent(st -> sql.append(" AND r.status BETWEEN :status_low AND :status_high"));
         query.outcome().ifPresent(o -> sql.append(" AND r.outcome = :outcome"));
         for (int i = 0; i < query.properties().size(); i++) {
-            sql.append(" AND EXISTS (SELECT 1 FROM request_properties p WHERE p.org_id = r.org_id AND p.request_id = r.id")
+            sql.append(" AND EXISTS (SELECT 1 FROM request_properties p WHERE p.org_id = r.org_id AND p.logged_at = r.logged_at")
+                    .append(" AND p.request_id = r.id")
                     .append(" AND p.key = :key").append(i).append(" AND p.value = :value").append(i).append(')');
         }
         PageRequest page = query.page();
@@ -234,16 +236,17 @@ public final class RequestLogStore {
         return database.bookkeeping().inTransaction(h -> {
             // A log a pending delivery still needs stays until that delivery ends.
             List<Map<String, Object>> keys = h.createQuery("""
-                            SELECT l.org_id, l.id FROM request_logs l
+                            SELECT l.org_id, l.id, l.logged_at FROM request_logs l
                             WHERE l.logged_at < :cutoff AND NOT EXISTS (
                                 SELECT 1 FROM deliveries d WHERE d.org_id = l.org_id AND d.request_id = l.id AND d.status = 'pending')
                             ORDER BY l.logged_at LIMIT :limit""")
                     .bind("cutoff", cutoff).bind("limit", limit).mapToMap().list();
             int removed = 0;
-            var properties = h.prepareBatch("DELETE FROM request_properties WHERE org_id = :org AND request_id = :id");
+            var properties = h.prepareBatch(
+                    "DELETE FROM request_properties WHERE org_id = :org AND logged_at = :logged_at AND request_id = :id");
             var logs = h.prepareBatch("DELETE FROM request_logs WHERE org_id = :org AND id = :id");
             for (Map<String, Object> key : keys) {
-                properties.bind("org", key.get("org_id")).bind("id", key.get("id")).add();
+                properties.bind("org", key.get("org_id")).bind("logged_at", key.get("logged_at")).bind("id", key.get("id")).add();
                 logs.bind("org", key.get("org_id")).bind("id", key.get("id")).add();
             }
             if (!keys.isEmpty()) {
