@@ -97,7 +97,7 @@ public final class Database implements AutoCloseable {
         sqlite.setBusyTimeout(10_000);
         // Statement journals in memory, not in a temporary file: a multi-row INSERT that may abort
         // (a foreign key) keeps one, and past 64 KiB SQLite spilled it to disk with a write per page.
-        // On the log committer that was ~30 % of its CPU per log (docs/benchmarks.md, issue 17).
+        // In memory, the log committer's INSERTs took ~30 % less CPU (docs/benchmarks.md, issue 17).
         // Large sorts and temporary tables are then held in memory as well (native, outside the heap).
         sqlite.setTempStore(SQLiteConfig.TempStore.MEMORY);
         // After a complete checkpoint the WAL starts over; past 64 MiB it is also cut back to that size.
