@@ -92,7 +92,26 @@ public final class Chromium implements AutoCloseable {
 
     /** The element, once it is shown. */
     public WebElement shown(String css) {
-        return until(d -> d.findElements(By.cssSelector(css)).stream().filter(WebElement::isDisplayed).findFirst().orElse(null));
+        return until(d -> firstShown(d, css));
+    }
+
+    private static WebElement firstShown(WebDriver d, String css) {
+        return d.findElements(By.cssSelector(css)).stream().filter(WebElement::isDisplayed).findFirst().orElse(null);
+    }
+
+    /**
+     * Clicks the first visible element matching {@code css}, found again if the page re-rendered it
+     * between finding and clicking (a stale element is never clicked, so nothing is clicked twice).
+     */
+    public void clickShown(String css) {
+        until(d -> {
+            WebElement shown = firstShown(d, css);
+            if (shown == null) {
+                return null;
+            }
+            shown.click();
+            return true;
+        });
     }
 
     /** A visible button (or link) whose text is exactly {@code text}, once there is one. */

@@ -157,7 +157,7 @@ class DashboardBrowserTest {
             String before = text("#secret-hmac-key");
             assertThat(before).isEqualTo(webhook.get("hmac_key").asText());
             chromium.find("#webhook-rotate").click();
-            chromium.shown("#confirm-ok").click();
+            chromium.clickShown("#confirm-ok");
             chromium.until(d -> !api.get("/v1/webhooks/" + id).data().get("hmac_key").asText().equals(before));
             String after = api.get("/v1/webhooks/" + id).data().get("hmac_key").asText();
             if (!text("#secret-hmac-key").equals(after)) {
@@ -167,7 +167,7 @@ class DashboardBrowserTest {
 
             chromium.find("#webhook-delete").click();
             assertThat(text("#confirm-title")).isEqualTo("Delete this webhook?");
-            chromium.shown("#confirm-ok").click();
+            chromium.clickShown("#confirm-ok");
             chromium.until(d -> d.getCurrentUrl().endsWith("#/webhooks"));
             await().atMost(Duration.ofSeconds(10)).until(() -> api.get("/v1/webhooks").data().isEmpty());
         }
@@ -195,7 +195,7 @@ class DashboardBrowserTest {
                 first.findElement(org.openqa.selenium.By.xpath(".//button[normalize-space()='Details']")).click();
                 return rowId;
             });
-            chromium.shown("tr.delivery-details:not([hidden]) .delivery-retry").click();
+            chromium.clickShown("tr.delivery-details:not([hidden]) .delivery-retry");
             chromium.until(d -> deliveryStatus(api, id, deliveryId).equals("delivered"));
             chromium.until(d -> failedRows().size() == 2);
 
@@ -356,11 +356,11 @@ class DashboardBrowserTest {
         assertThat(chromium.find("main").getText()).as("shown once").doesNotContain(made);
 
         chromium.clickInRow("#keys-table tbody tr", row -> row.contains("backend"), "Revoke");
-        chromium.shown("#confirm-ok").click();
+        chromium.clickShown("#confirm-ok");
         chromium.until(d -> admin.withKey(made).get("/v1/webhooks").status() == 401);
 
         chromium.clickInRow("#keys-table tbody tr", row -> row.contains("admin") && !row.contains("backend") && !row.contains("write"), "Revoke");
-        chromium.shown("#confirm-ok").click();
+        chromium.clickShown("#confirm-ok");
         chromium.untilText("The last admin key of an organization cannot be revoked");
         assertThat(admin.get("/v1/webhooks").status()).isEqualTo(200);
     }
