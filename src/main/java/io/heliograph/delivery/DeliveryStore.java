@@ -206,7 +206,7 @@ public final class DeliveryStore {
     public List<Boolean> recordAttempts(String node, List<Recorded> records, BiConsumer<Handle, List<Recorded>> health) {
         long now = database.clock().millis();
         List<Recorded> written = new ArrayList<>(records.size());
-        List<Boolean> result = bookkeeping.inTransaction(h -> {
+        List<Boolean> result = database.attemptWriter().inTransaction(h -> {
             written.clear(); // a transaction tried again starts afresh
             var updates = h.prepareBatch("""
                     UPDATE deliveries SET status = :status, attempts_count = :attempts, next_attempt_at = :next,

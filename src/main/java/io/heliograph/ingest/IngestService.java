@@ -104,7 +104,7 @@ public final class IngestService implements AutoCloseable {
         List<RequestLog> fresh = new ArrayList<>(batch.size());
         List<Boolean> inserted;
         try {
-            inserted = database.jdbi().inTransaction(h -> {
+            inserted = database.logWriter().inTransaction(h -> {
                 fresh.clear();
                 boolean[] isNew = store.insertAll(h, batch);
                 List<Boolean> answers = new ArrayList<>(batch.size());

@@ -10,8 +10,12 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleListener;
+import org.jdbi.v3.core.Handles;
 import org.jdbi.v3.core.Jdbi;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
@@ -26,8 +30,12 @@ public final class Database implements AutoCloseable {
     private final Dialect dialect;
     private final HikariDataSource dataSource;
     private final HikariDataSource bookkeepingSource;
+    /** SQLite: the one connection of the log committer and the attempt recorder; null on PostgreSQL. */
+    private final HikariDataSource writerSource;
     private final Jdbi jdbi;
     private final Jdbi bookkeeping;
+    private final Jdbi logWriter;
+    private final Jdbi attemptWriter;
     private final Clock clock;
     private static final long CHECKPOINT_EVERY_MS = 1000;
     private static final long COPY_EVERY_MS = 100;
@@ -48,17 +56,28 @@ public final class Database implements AutoCloseable {
     /** Where the SQLite file lives; null for PostgreSQL, whose disk is not ours to watch. */
     private final Path storeDir;
 
-    private Database(Dialect dialect, HikariDataSource dataSource, HikariDataSource bookkeepingSource, Clock clock, Path storeDir) {
+    private Database(Dialect dialect, HikariDataSource dataSource, HikariDataSource bookkeepingSource,
+            HikariDataSource writerSource, Clock clock, Path storeDir) {
         this.dialect = dialect;
         this.storeDir = storeDir;
         this.dataSource = dataSource;
         this.bookkeepingSource = bookkeepingSource;
+        this.writerSource = writerSource;
         this.jdbi = Jdbi.create(dataSource);
         this.bookkeeping = Jdbi.create(bookkeepingSource);
+        if (writerSource == null) {
+            this.logWriter = jdbi;
+            this.attemptWriter = bookkeeping;
+        } else {
+            // One connection, two durabilities: each handle sets its own before its transaction.
+            this.logWriter = synchronous(Jdbi.create(writerSource), "FULL");
+            this.attemptWriter = synchronous(Jdbi.create(writerSource), "NORMAL");
+        }
         if (dialect == Dialect.SQLITE) {
-            // Both pools open the same file: one lock for the transactions of both.
-            jdbi.setTransactionHandler(new SerializedTransactions(jdbi.getTransactionHandler(), writer));
-            bookkeeping.setTransactionHandler(new SerializedTransactions(bookkeeping.getTransactionHandler(), writer));
+            // The pools open the same file: one lock for the transactions of all.
+            for (Jdbi each : List.of(jdbi, bookkeeping, logWriter, attemptWriter)) {
+                each.setTransactionHandler(new SerializedTransactions(each.getTransactionHandler(), writer));
+            }
             checkpointer = Thread.ofPlatform().daemon().name("sqlite-checkpointer").start(this::checkpointLoop);
         }
         this.clock = clock;
@@ -85,12 +104,36 @@ public final class Database implements AutoCloseable {
             throw new UncheckedIOException("Cannot create data directory " + dataDir, e);
         }
         String url = "jdbc:sqlite:" + dataDir.resolve(SQLITE_FILE).toAbsolutePath();
-        return new Database(Dialect.SQLITE, sqlitePool("heliograph-sqlite", url, SQLiteConfig.SynchronousMode.FULL, 16),
-                sqlitePool("heliograph-sqlite-bookkeeping", url, SQLiteConfig.SynchronousMode.NORMAL, 8), clock, dataDir);
+        return new Database(Dialect.SQLITE, sqlitePool("heliograph-sqlite", url, SQLiteConfig.SynchronousMode.FULL, 16, 0),
+                sqlitePool("heliograph-sqlite-bookkeeping", url, SQLiteConfig.SynchronousMode.NORMAL, 8, 0),
+                sqlitePool("heliograph-sqlite-writer", url, SQLiteConfig.SynchronousMode.FULL, 1, WRITER_CACHE_KIB),
+                clock, dataDir);
     }
 
-    private static HikariDataSource sqlitePool(String name, String url, SQLiteConfig.SynchronousMode synchronous, int size) {
+    /**
+     * The page cache of the log committer's and attempt recorder's one connection (SQLite's default is
+     * 2 MiB per connection). SQLite empties a connection's cache whenever another connection has written
+     * since its last transaction; sharing one connection, the two writers keep each other's pages, and
+     * the indexes' inner pages stay in memory instead of being read again (pread) at every batch.
+     */
+    static final int WRITER_CACHE_KIB = 32 * 1024;
+
+    /** A handle opened through {@code jdbi} first sets {@code PRAGMA synchronous} to {@code mode}. */
+    private static Jdbi synchronous(Jdbi jdbi, String mode) {
+        jdbi.getConfig(Handles.class).addListener(new HandleListener() {
+            @Override
+            public void handleCreated(Handle handle) {
+                handle.execute("PRAGMA synchronous = " + mode);
+            }
+        });
+        return jdbi;
+    }
+
+    private static HikariDataSource sqlitePool(String name, String url, SQLiteConfig.SynchronousMode synchronous, int size, int cacheKib) {
         SQLiteConfig sqlite = new SQLiteConfig();
+        if (cacheKib > 0) {
+            sqlite.setCacheSize(-cacheKib); // negative: KiB, not pages
+        }
         sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
         sqlite.setSynchronous(synchronous);
         sqlite.enforceForeignKeys(true);
@@ -198,7 +241,7 @@ public final class Database implements AutoCloseable {
     private static Database openPostgres(String url, Clock clock) {
         Dialect.forUrl(url); // rejects anything that is not PostgreSQL with a clear message
         return new Database(Dialect.POSTGRESQL, postgresPool("heliograph-postgresql", url, null),
-                postgresPool("heliograph-postgresql-bookkeeping", url, "SET synchronous_commit TO OFF"), clock, null);
+                postgresPool("heliograph-postgresql-bookkeeping", url, "SET synchronous_commit TO OFF"), null, clock, null);
     }
 
     private static HikariDataSource postgresPool(String name, String url, String initSql) {
@@ -229,6 +272,23 @@ public final class Database implements AutoCloseable {
 
     public Jdbi jdbi() {
         return jdbi;
+    }
+
+    /**
+     * The log committer's transactions, which wait for the disk. On SQLite one connection, shared
+     * with {@link #attemptWriter()} (see {@link #WRITER_CACHE_KIB}); on PostgreSQL {@link #jdbi()}.
+     */
+    public Jdbi logWriter() {
+        return logWriter;
+    }
+
+    /**
+     * The attempt recorder's transactions, as durable as {@link #bookkeeping()}'s. On SQLite the
+     * log committer's connection, switched to synchronous=NORMAL for each; on PostgreSQL
+     * {@link #bookkeeping()}.
+     */
+    public Jdbi attemptWriter() {
+        return attemptWriter;
     }
 
     /**
@@ -314,6 +374,9 @@ public final class Database implements AutoCloseable {
                 writer.unlock();
             }
             closing = true;
+        }
+        if (writerSource != null) {
+            writerSource.close();
         }
         bookkeepingSource.close();
         dataSource.close();

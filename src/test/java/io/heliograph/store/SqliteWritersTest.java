@@ -25,7 +25,14 @@ class SqliteWritersTest {
             // so a multi-row INSERT's statement journal is never written to a temporary file.
             assertThat(pragma(db.jdbi(), "synchronous")).isEqualTo("2");
             assertThat(pragma(db.bookkeeping(), "synchronous")).isEqualTo("1");
-            for (org.jdbi.v3.core.Jdbi jdbi : List.of(db.jdbi(), db.bookkeeping())) {
+            // The log committer and the attempt recorder share one connection, each with its own durability,
+            // whichever used it last.
+            for (int round = 0; round < 2; round++) {
+                assertThat(pragma(db.attemptWriter(), "synchronous")).isEqualTo("1");
+                assertThat(pragma(db.logWriter(), "synchronous")).isEqualTo("2");
+            }
+            assertThat(pragma(db.logWriter(), "cache_size")).isEqualTo(Integer.toString(-Database.WRITER_CACHE_KIB));
+            for (org.jdbi.v3.core.Jdbi jdbi : List.of(db.jdbi(), db.bookkeeping(), db.logWriter(), db.attemptWriter())) {
                 assertThat(pragma(jdbi, "temp_store")).isEqualTo("2");
                 assertThat(pragma(jdbi, "journal_mode")).isEqualTo("wal");
             }
@@ -44,8 +51,9 @@ class SqliteWritersTest {
             AtomicInteger committed = new AtomicInteger();
             AtomicReference<Throwable> failure = new AtomicReference<>();
             List<Thread> threads = new ArrayList<>();
+            List<org.jdbi.v3.core.Jdbi> pools = List.of(db.jdbi(), db.bookkeeping(), db.logWriter(), db.attemptWriter());
             for (int t = 0; t < 16; t++) {
-                org.jdbi.v3.core.Jdbi jdbi = t % 2 == 0 ? db.jdbi() : db.bookkeeping();
+                org.jdbi.v3.core.Jdbi jdbi = pools.get(t % pools.size());
                 int writer = t;
                 threads.add(Thread.ofVirtual().start(() -> {
                     try {
