@@ -23,6 +23,7 @@ import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.util.thread.VirtualThreadPool;
 
 /**
  * Sends one webhook request and reports what happened. Every connection is opened through the
@@ -68,6 +69,14 @@ public final class Sender implements AutoCloseable {
         this.guard = guard;
         this.clock = clock;
         this.client = new HttpClient();
+        // Jetty's own work — its selector, reading and parsing answers — on virtual threads rather than
+        // its default pool of platform threads, which woke a pooled (or reserved) thread through the
+        // kernel for every answer. End to end on SQLite, Jetty's threads took 55-83 us of CPU per
+        // delivery, on virtual threads 22-23, and the server 525-650 us per log against 471-498
+        // (docs/benchmarks.md, issue 17).
+        VirtualThreadPool threads = new VirtualThreadPool();
+        threads.setName("delivery-client");
+        client.setExecutor(threads);
         client.setFollowRedirects(false);
         client.setConnectTimeout(CONNECT_TIMEOUT.toMillis());
         client.setIdleTimeout(60_000);
