@@ -295,7 +295,7 @@ public final class Database implements AutoCloseable {
      * Transactions whose loss in a power failure only makes a delivery be sent again — claims, attempt
      * records — commit without waiting for the disk (SQLite synchronous=NORMAL in WAL mode,
      * PostgreSQL synchronous_commit=off). They still survive a process crash. Logs and the outbox rows
-     * they create always go through {@link #jdbi()}, which waits for the disk.
+     * they create always go through {@link #logWriter()}, which waits for the disk.
      */
     public Jdbi bookkeeping() {
         return bookkeeping;
