@@ -284,6 +284,7 @@ public final class Dispatcher implements AutoCloseable {
         Job job = started.job();
         Finished finished = Finished.GIVEN_BACK;
         long waited = clock.millis() - job.claimed().createdAt();
+        long began = System.nanoTime();
         try {
             finished = attempt(job.claimed(), job.log());
             if (finished.record() != null && job.claimed().attemptsCount() == 0) {
@@ -295,7 +296,8 @@ public final class Dispatcher implements AutoCloseable {
             Scheduler.Lane<Job> lane = started.lane();
             lock.lock();
             try {
-                excess = scheduler.ended(started, finished.signal(), System.nanoTime());
+                long now = System.nanoTime();
+                excess = scheduler.ended(started, finished.signal(), now, finished.record() == null ? -1 : now - began);
                 Long retryAt = finished.record() == null ? null : finished.record().outcome().nextAttemptAt();
                 if (retryAt != null) {
                     lane.retryDueAt = Math.min(lane.retryDueAt, retryAt); // claimed then, without waiting for a sweep

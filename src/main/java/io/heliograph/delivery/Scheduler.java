@@ -22,9 +22,10 @@ import java.util.Map;
  * first, so a quiet, healthy webhook never queues behind its organization's busy ones.
  * <li><b>Per webhook</b>, at most its {@link ConcurrencyLimit} in flight (learnt from its receiver:
  * one, probing, for a receiver that keeps failing — and, when its probes time out, a
- * pause after each, doubling from {@link #FIRST_PROBE_PAUSE_NANOS} up to {@link #MAX_PROBE_PAUSE_NANOS}), and at most a
- * few times that held in memory (queued plus in flight; only the probe while it fails): the rest
- * waits in the store.
+ * pause after each, doubling from {@link #FIRST_PROBE_PAUSE_NANOS} up to {@link #MAX_PROBE_PAUSE_NANOS}), and held in
+ * memory (queued plus in flight) at most what it sends in about {@link #HOLD_HORIZON_NANOS a second} —
+ * never less than four times what it may have in flight, never more than {@link #MAX_HOLD} beyond that;
+ * twice while it fails, only the probe while it probes: the rest waits in the store.
  * <li><b>Per origin</b> (scheme, host, port), at most {@code perOrigin} in flight across every webhook
  * and organization; webhooks waiting for the origin get its freed slots in round robin, organization
  * by organization.
@@ -44,6 +45,25 @@ import java.util.Map;
 final class Scheduler<J> {
     static final long FIRST_PROBE_PAUSE_NANOS = 1_000_000_000L;
     static final long MAX_PROBE_PAUSE_NANOS = 30_000_000_000L;
+    /**
+     * A healthy webhook holds in memory what it sends in about this long (its slots times this over
+     * how long one attempt holds a slot), so that under load its new deliveries wait their turn in
+     * memory, handed over with their log, rather than overflow into the store and be claimed back
+     * from it — a second write and read per delivery on a node that is already short of CPU.
+     */
+    static final long HOLD_HORIZON_NANOS = 1_000_000_000L;
+    /** The most a webhook holds by that rule (four times what it may have in flight binds if higher). */
+    static final int MAX_HOLD = 1024;
+    /**
+     * What a healthy webhook already holds is kept while it can all be sent in this long; only the
+     * rest goes back to the store when its attempts slow down. Far longer than the horizon it takes
+     * new ones in (and far shorter than what a lease leaves for waiting), so that a moment of slow
+     * attempts on a busy node does not push hundreds of deliveries into the store, to be written
+     * again and claimed back while the node is shortest of CPU.
+     */
+    static final long KEEP_HORIZON_NANOS = 10_000_000_000L;
+    /** How much of a new attempt's time enters a webhook's average: 1/8, as TCP's smoothed round trip. */
+    private static final int SLOT_TIME_WEIGHT = 8;
 
     /** The limits; {@code perWebhook} is the most a webhook's learnt limit may reach. */
     record Capacity(int nodeInFlight, int nodeHeld, int perOrigin, int perWebhook) {
@@ -111,6 +131,8 @@ final class Scheduler<J> {
         int timedOutProbes;
         /** When a retry this node scheduled comes due (epoch ms; MAX_VALUE: none known): then the store has work for it. */
         long retryDueAt = Long.MAX_VALUE;
+        /** How long an attempt holds one of its slots, smoothed (nanoseconds; 0: none measured yet). */
+        long slotNanos;
 
         Lane(Org<J> org, String webhookId, Origin<J> origin, int max, long now) {
             this.org = org;
@@ -121,16 +143,52 @@ final class Scheduler<J> {
         }
 
         /**
-         * The most it may hold, in flight and queued: a few times what it can have in flight — its own
-         * limit, or its share of its origin's slots when many webhooks share that origin — so the next
-         * ones are ready as soon as a place frees and a burst rides out a slow moment in memory; twice,
-         * not four times, while its receiver is failing, and only its probe while probing. Nothing
+         * The most it may hold, in flight and queued: what it sends in about {@link #HOLD_HORIZON_NANOS}
+         * — what it can have in flight (its own limit, or its share of its origin's slots when many
+         * webhooks share that origin) times as many attempts as fit in that time one after another —
+         * so that the next ones are ready as soon as a place frees and a burst rides out a slow moment
+         * in memory. At least four times what it can have in flight (all it holds until its first
+         * attempt is timed), at most {@link #MAX_HOLD} unless that floor is higher; twice what it can
+         * have in flight while its receiver is failing, and only its probe while probing. Nothing
          * waits in memory that cannot be sent soon.
          */
         int holdLimit(int perOrigin) {
             int originShare = Math.max(1, perOrigin / Math.max(1, origin.lanes));
             int canSend = Math.min(limit.limit(), originShare);
-            return limit.probing() ? 1 : (limit.failing() ? 2 : 4) * canSend;
+            if (limit.probing()) {
+                return 1;
+            }
+            if (limit.failing()) {
+                return 2 * canSend;
+            }
+            int floor = 4 * canSend;
+            if (slotNanos <= 0) {
+                return floor;
+            }
+            long inHorizon = canSend * Math.max(1, HOLD_HORIZON_NANOS / slotNanos);
+            return (int) Math.max(floor, Math.min(inHorizon, MAX_HOLD));
+        }
+
+        /**
+         * The most it keeps of what it already holds when an attempt ends: what it can send in
+         * {@link #KEEP_HORIZON_NANOS} while healthy (never less than {@link #holdLimit}); while failing
+         * or probing, no more than it may hold.
+         */
+        int keepLimit(int perOrigin) {
+            int hold = holdLimit(perOrigin);
+            if (limit.failing() || slotNanos <= 0) {
+                return hold;
+            }
+            int originShare = Math.max(1, perOrigin / Math.max(1, origin.lanes));
+            long canSend = Math.min(limit.limit(), originShare);
+            long inHorizon = canSend * Math.max(1, KEEP_HORIZON_NANOS / slotNanos);
+            return (int) Math.min(Integer.MAX_VALUE, Math.max(hold, inHorizon));
+        }
+
+        /** One attempt held a slot this long: the average moves an eighth of the way towards it. */
+        void slotTook(long nanos) {
+            long took = Math.max(1, nanos);
+            slotNanos = slotNanos <= 0 ? took : slotNanos + (took - slotNanos) / SLOT_TIME_WEIGHT;
         }
 
         boolean resting() {
@@ -335,12 +393,23 @@ final class Scheduler<J> {
 
     /**
      * A started delivery ended (its exchange is over): frees its places and learns from its outcome.
-     * When that lowered what the webhook may hold, the queued deliveries beyond it are taken back and
-     * answered, for the caller to return to the store: a receiver that stopped answering keeps nothing
-     * waiting in memory that it cannot be sent soon.
+     * When that lowered what the webhook may keep ({@link Lane#keepLimit}), the queued deliveries
+     * beyond it are taken back and answered, for the caller to return to the store: a receiver that
+     * stopped answering, or answers slowly, keeps nothing waiting in memory that cannot be sent soon.
      */
     List<J> ended(Started<J> started, ConcurrencyLimit.Signal signal, long now) {
+        return ended(started, signal, now, -1);
+    }
+
+    /**
+     * As {@link #ended(Started, ConcurrencyLimit.Signal, long)}, for an attempt that held its slot
+     * {@code tookNanos} (negative: no attempt was made, which says nothing of the time one takes).
+     */
+    List<J> ended(Started<J> started, ConcurrencyLimit.Signal signal, long now, long tookNanos) {
         Lane<J> lane = started.lane();
+        if (tookNanos >= 0) {
+            lane.slotTook(tookNanos);
+        }
         int before = lane.inFlight;
         lane.inFlight--;
         lane.org.inFlight--;
@@ -361,7 +430,7 @@ final class Scheduler<J> {
         }
         unhold(lane, 1, now);
         List<J> excess = List.of();
-        int over = lane.held - lane.holdLimit(perOrigin);
+        int over = lane.held - lane.keepLimit(perOrigin);
         if (over > 0 && !lane.queue.isEmpty()) {
             excess = new ArrayList<>();
             while (over-- > 0 && !lane.queue.isEmpty()) {

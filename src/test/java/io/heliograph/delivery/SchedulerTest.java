@@ -253,6 +253,99 @@ class SchedulerTest {
     }
 
     @Test
+    void aQuickWebhookHoldsWhatItSendsInASecondASlowOneFourTimesItsLimitAndNeverBeyondTheCap() {
+        Scheduler<Job> s = scheduler(10_000, 10_000, 100, 4);
+        Scheduler.Lane<Job> quick = s.lane("o", "quick", "https://quick:443", 0);
+        queue(s, quick, 4);
+        for (Scheduler.Started<Job> st : startAll(s)) {
+            s.ended(st, Signal.SUCCESS, 1, 10_000_000); // 10 ms a slot: 100 rounds of 4 in a second
+        }
+        assertThat(s.room(quick)).as("what it sends in a second").isEqualTo(400);
+
+        Scheduler.Lane<Job> slow = s.lane("o", "slow", "https://slow:443", 0);
+        queue(s, slow, 4);
+        for (Scheduler.Started<Job> st : startAll(s)) {
+            s.ended(st, Signal.SUCCESS, 1, 2_000_000_000L);
+        }
+        assertThat(s.room(slow)).as("2 s a slot: four times its limit, as before it was timed").isEqualTo(16);
+
+        Scheduler.Lane<Job> instant = s.lane("p", "instant", "https://instant:443", 0);
+        queue(s, instant, 4);
+        for (Scheduler.Started<Job> st : startAll(s)) {
+            s.ended(st, Signal.SUCCESS, 1, 1_000);
+        }
+        assertThat(s.room(instant)).as("capped").isEqualTo(Scheduler.MAX_HOLD);
+
+        Scheduler.Lane<Job> untimed = s.lane("p", "untimed", "https://untimed:443", 0);
+        queue(s, untimed, 1);
+        s.ended(startAll(s).get(0), Signal.NEUTRAL, 1, -1); // given back unattempted: says nothing
+        assertThat(untimed.slotNanos).isZero();
+        assertThat(s.room(untimed)).isEqualTo(16);
+    }
+
+    @Test
+    void aWebhookThatSlowsDownGivesBackWhatItCanNoLongerSendSoon() {
+        Scheduler<Job> s = scheduler(10_000, 10_000, 100, 4);
+        Scheduler.Lane<Job> lane = s.lane("o", "w", "https://x:443", 0);
+        queue(s, lane, 4);
+        for (Scheduler.Started<Job> st : startAll(s)) {
+            s.ended(st, Signal.SUCCESS, 1, 10_000_000);
+        }
+        queue(s, lane, 400);
+        assertThat(s.room(lane)).isZero();
+        // Its receiver now takes 5 s an answer: the average moves an eighth of the way each time, and
+        // what is queued beyond what it may hold goes back to the store.
+        List<Job> givenBack = new ArrayList<>();
+        int attempted = 0;
+        for (int round = 0; round < 10; round++) {
+            for (Scheduler.Started<Job> st : startAll(s)) {
+                attempted++;
+                givenBack.addAll(s.ended(st, Signal.SUCCESS, 2, 5_000_000_000L));
+            }
+        }
+        assertThat(lane.holdLimit(s.perOrigin())).as("takes in four times its limit").isEqualTo(16);
+        assertThat(lane.keepLimit(s.perOrigin())).as("what it sends in 10 s (4 slots x 2 rounds) is under that floor")
+                .isEqualTo(16);
+        assertThat(lane.held).isLessThanOrEqualTo(16);
+        assertThat(givenBack).hasSizeGreaterThan(300);
+        assertThat(lane.storeBacklog).isTrue();
+        assertThat(givenBack.size() + lane.held + attempted).as("each of the 400 is attempted, queued or given back").isEqualTo(400);
+    }
+
+    @Test
+    void aBusyMomentThatSlowsAttemptsGivesNothingBackThatCanStillBeSentWithinSeconds() {
+        Scheduler<Job> s = scheduler(10_000, 10_000, 100, 16);
+        Scheduler.Lane<Job> lane = s.lane("o", "w", "https://x:443", 0);
+        queue(s, lane, 16);
+        for (Scheduler.Started<Job> st : startAll(s)) {
+            s.ended(st, Signal.SUCCESS, 1, 2_000_000); // 2 ms: holds the cap, 1,024
+        }
+        queue(s, lane, 1024);
+        // The node gets busy: attempts take 40 ms. It takes in less (16 x 25 = 400) but keeps the
+        // 1,024 it holds, all sent within 10 s at that pace.
+        List<Job> givenBack = new ArrayList<>();
+        for (int round = 0; round < 8; round++) {
+            for (Scheduler.Started<Job> st : startAll(s)) {
+                givenBack.addAll(s.ended(st, Signal.SUCCESS, 2, 40_000_000));
+            }
+        }
+        assertThat(lane.holdLimit(s.perOrigin())).isLessThan(lane.held);
+        assertThat(givenBack).isEmpty();
+        assertThat(lane.storeBacklog).isFalse();
+    }
+
+    @Test
+    void aFailingWebhookHoldsTwiceItsLimitHoweverQuickItsFailures() {
+        Scheduler<Job> s = scheduler(10_000, 10_000, 100, 4);
+        Scheduler.Lane<Job> lane = s.lane("o", "w", "https://x:443", 0);
+        queue(s, lane, 4);
+        List<Scheduler.Started<Job>> started = startAll(s);
+        s.ended(started.get(0), Signal.OVERLOAD, 1, 1_000_000);
+        assertThat(lane.limit.failing()).isTrue();
+        assertThat(lane.holdLimit(s.perOrigin())).isEqualTo(2 * lane.limit.limit());
+    }
+
+    @Test
     void manyWebhooksOnOneOriginEachHoldOnlyTheirShareOfIt() {
         Scheduler<Job> s = scheduler(10_000, 10_000, 64, 16);
         List<Scheduler.Lane<Job>> lanes = new ArrayList<>();
