@@ -255,15 +255,23 @@ public class LoadHarness {
     static String endToEnd(Server server, NodeReceiver receiver, double ceiling) throws Exception {
         System.out.println("\n## end-to-end: wrk, " + opt("connections") + " connections, one webhook to the Node receiver");
         server.createWebhook(receiver.url("/hook/e2e"), "e2e", null);
+        double[] pathsBefore = server.firstAttemptPaths();
         PhaseRuns runs = measureRuns("e2e", server.url("/v1/request/log"), KEY, "e2e", server, receiver);
         // Whether deliveries kept pace: what is left in the outbox when the last run's logs stop.
         long pending = server.pending();
+        double[] pathsAfter = server.firstAttemptPaths();
+        double handedOver = pathsAfter[0] - pathsBefore[0];
+        double claimed = pathsAfter[1] - pathsBefore[1];
+        // A delivery that overflowed into the store is written twice and claimed back: the dearer path.
+        double claimedShare = handedOver + claimed > 0 ? 100 * claimed / (handedOver + claimed) : 0;
         long repeats = runs.measured().stream().mapToLong(w -> w.receiverRequests() - w.deliveries()).sum();
-        System.out.printf("e2e: %d deliveries pending after the last run; %d repeated deliveries in the measured windows%n",
-                pending, repeats);
+        System.out.printf("e2e: %d deliveries pending after the last run; %d repeated deliveries in the measured windows; "
+                + "first attempts: %.0f handed over, %.0f claimed from the store (%.1f %%)%n", pending, repeats, handedOver, claimed,
+                claimedShare);
         return throughputRow("end-to-end, " + opt("connections") + " connections", runs, true,
                 (ceiling > 0 ? ratio(runs.median(Window::perSecond).deliveriesPerSecond(), ceiling) + " (deliveries); " : "")
-                        + String.format(Locale.ROOT, "%,d pending after the last run", pending)
+                        + String.format(Locale.ROOT, "%,d pending after the last run; %.1f %% of first attempts claimed from "
+                                + "the store (over the phase's runs and warm-ups)", pending, claimedShare)
                         + (repeats > 0 ? String.format(Locale.ROOT, "; %,d repeated deliveries", repeats) : ""));
     }
 
@@ -1408,6 +1416,20 @@ public class LoadHarness {
         void deleteWebhook(String id) throws IOException, InterruptedException {
             API.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/webhooks/" + id)).DELETE()
                     .header("Authorization", "Bearer " + KEY).build(), HttpResponse.BodyHandlers.ofString());
+        }
+
+        /** First attempts so far by how the delivery reached the node: {handed over with its log, claimed from the store}. */
+        double[] firstAttemptPaths() throws IOException, InterruptedException {
+            String scrape = get("/metrics").body();
+            String name = "heliograph_delivery_first_attempt_wait_seconds_count{";
+            double[] paths = new double[2];
+            for (String line : scrape.split("\n")) {
+                if (line.startsWith(name)) {
+                    int i = line.contains("path=\"claim\"") ? 1 : 0;
+                    paths[i] += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+            return paths;
         }
 
         long pending() throws IOException, InterruptedException {
