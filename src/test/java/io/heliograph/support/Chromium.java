@@ -106,19 +106,29 @@ public final class Chromium implements AutoCloseable {
     public void clickShown(String css) {
         until(d -> {
             WebElement shown = firstShown(d, css);
-            if (shown == null) {
-                return null;
-            }
-            shown.click();
-            return true;
+            return shown == null ? null : clicked(shown);
         });
     }
 
-    /** A visible button (or link) whose text is exactly {@code text}, once there is one. */
-    public WebElement button(String text) {
-        return until(d -> d.findElements(By.cssSelector("button, a, input[type=submit]")).stream()
+    /**
+     * Clicks the visible button (or link) whose text is exactly {@code text}, found and clicked within
+     * one wait: a button the page re-rendered, or one still covered while a dialog opens or closes,
+     * is looked for again rather than failing the test.
+     */
+    public void clickButton(String text) {
+        until(d -> d.findElements(By.cssSelector("button, a, input[type=submit]")).stream()
                 .filter(e -> e.isDisplayed() && text.equals(e.getText().trim()))
-                .findFirst().orElse(null));
+                .findFirst().map(Chromium::clicked).orElse(null));
+    }
+
+    /** True once clicked; null (try again) when something else would have taken the click or it cannot take one yet. */
+    private static Boolean clicked(WebElement element) {
+        try {
+            element.click();
+            return true;
+        } catch (org.openqa.selenium.ElementNotInteractableException e) { // covered (click intercepted) or not yet usable
+            return null;
+        }
     }
 
     /** The page's visible text, once it contains {@code text}. */

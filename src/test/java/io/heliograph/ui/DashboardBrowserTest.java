@@ -100,7 +100,7 @@ class DashboardBrowserTest {
         assertThat((String) chromium.script("return JSON.stringify(localStorage) + JSON.stringify(sessionStorage) + location.href"))
                 .as("the key is kept nowhere a script or a URL can see it").doesNotContain(key);
 
-        chromium.button("Sign out").click();
+        chromium.clickButton("Sign out");
         chromium.shown("#signin-key");
         Object status = chromium.driver().executeAsyncScript(
                 "const done = arguments[0]; fetch('/ui/session').then(r => done(r.status));");
@@ -124,7 +124,7 @@ class DashboardBrowserTest {
         Api api = server.api().withKey(key);
         try (Receiver receiver = new Receiver()) {
             signIn(key);
-            chromium.button("New webhook").click();
+            chromium.clickButton("New webhook");
             chromium.shown("#wh-destination").sendKeys("not a url");
             chromium.find("#wh-submit").click();
             chromium.until(d -> text("#wh-destination-error").equals("Invalid destination URL"));
@@ -139,7 +139,7 @@ class DashboardBrowserTest {
             String id = webhook.get("id").asText();
             chromium.until(d -> d.getCurrentUrl().endsWith("#/webhooks/" + id));
 
-            chromium.button("Send test").click();
+            chromium.clickButton("Send test");
             chromium.until(d -> text("#test-result").contains("Delivered (HTTP 200)"));
             assertThat(receiver.received()).hasSize(1);
 
@@ -228,7 +228,7 @@ class DashboardBrowserTest {
         api.post("/v1/request/log", Webhooks.log(UUID.randomUUID().toString(), "gpt-4o-mini", "prod"));
         signIn(key);
         go("/webhooks/" + id);
-        chromium.button("Edit").click();
+        chromium.clickButton("Edit");
         WebElement filter = chromium.shown("#wh-filter");
         filter.sendKeys("{\"model\": {\"$eq\": ");
         chromium.find("#wh-filter-test").click();
@@ -248,7 +248,7 @@ class DashboardBrowserTest {
         chromium.until(d -> text("#wh-sample-rate-error").equals("Sample rate must be between 0 and 100"));
         rate.clear();
         rate.sendKeys("12.5");
-        chromium.button("Add property filter").click();
+        chromium.clickButton("Add property filter");
         chromium.shown("#wh-property-filters input.pf-key").sendKeys("Environment");
         chromium.find("#wh-property-filters input.pf-value").sendKeys("prod");
         chromium.find("#wh-submit").click();
@@ -258,9 +258,9 @@ class DashboardBrowserTest {
         assertThat(config.get("filter").toString()).isEqualTo("{\"model\":{\"$eq\":\"gpt-4o-mini\"}}");
         assertThat(config.get("propertyFilters").toString()).isEqualTo("[{\"key\":\"Environment\",\"value\":\"prod\"}]");
 
-        chromium.button("Disable").click();
+        chromium.clickButton("Disable");
         chromium.until(d -> !api.get("/v1/webhooks/" + id).data().get("enabled").asBoolean());
-        chromium.button("Enable").click();
+        chromium.clickButton("Enable");
         chromium.until(d -> api.get("/v1/webhooks/" + id).data().get("enabled").asBoolean());
     }
 
@@ -341,7 +341,7 @@ class DashboardBrowserTest {
     void anAdminMakesAKeyShownOnceAndRevokesItButNotTheLastAdminKey() {
         Api admin = server.apiForNewKey("org-" + UUID.randomUUID());
         signIn(admin.apiKey());
-        chromium.button("API keys").click();
+        chromium.clickButton("API keys");
         chromium.shown("#key-name").sendKeys("backend");
         new org.openqa.selenium.support.ui.Select(chromium.find("#key-scope")).selectByValue("write");
         chromium.find("#key-create").click();
