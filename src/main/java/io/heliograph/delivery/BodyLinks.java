@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.function.Supplier;
+import javax.crypto.Mac;
 
 /**
  * Signed links to a log's whole bodies ({@code request_response_url}): anyone holding the link may
@@ -16,18 +17,19 @@ public final class BodyLinks {
     public static final Duration VALIDITY = Duration.ofDays(7);
 
     private final Supplier<String> publicUrl;
-    private final String secret;
+    /** Keyed once; every signature clones it (cheaper than looking the algorithm up and keying it each time). */
+    private final Mac keyed;
     private final Clock clock;
 
     public BodyLinks(Supplier<String> publicUrl, String secret, Clock clock) {
         this.publicUrl = publicUrl;
-        this.secret = secret;
+        this.keyed = Signatures.keyed(secret.getBytes(StandardCharsets.UTF_8));
         this.clock = clock;
     }
 
     public String linkFor(String orgId, String requestId) {
         long expires = clock.millis() / 1000 + VALIDITY.toSeconds();
-        return publicUrl.get().replaceAll("/+$", "") + "/bodies/" + requestId + "?org=" + URLEncoder.encode(orgId, StandardCharsets.UTF_8)
+        return withoutTrailingSlashes(publicUrl.get()) + "/bodies/" + requestId + "?org=" + URLEncoder.encode(orgId, StandardCharsets.UTF_8)
                 + "&expires=" + expires + "&signature=" + signature(orgId, requestId, expires);
     }
 
@@ -41,6 +43,20 @@ public final class BodyLinks {
     }
 
     private String signature(String orgId, String requestId, long expires) {
-        return HexFormat.of().formatHex(Signatures.hmac(secret, (orgId + "\n" + requestId + "\n" + expires).getBytes(StandardCharsets.UTF_8)));
+        Mac mac;
+        try {
+            mac = (Mac) keyed.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("HmacSHA256 MACs can be cloned", e);
+        }
+        return HexFormat.of().formatHex(mac.doFinal((orgId + "\n" + requestId + "\n" + expires).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    static String withoutTrailingSlashes(String url) {
+        int end = url.length();
+        while (end > 0 && url.charAt(end - 1) == '/') {
+            end--;
+        }
+        return url.substring(0, end);
     }
 }
