@@ -30,6 +30,14 @@ class SchedulerTest {
         }
     }
 
+    /** Queues {@code count} jobs on the lane, starts them and ends each as a success that held its slot {@code nanos}. */
+    private static void timeAttempts(Scheduler<Job> s, Scheduler.Lane<Job> lane, int count, long nanos) {
+        queue(s, lane, count);
+        for (Scheduler.Started<Job> st : startAll(s)) {
+            s.ended(st, Signal.SUCCESS, 1, nanos);
+        }
+    }
+
     private static List<Scheduler.Started<Job>> startAll(Scheduler<Job> s) {
         List<Scheduler.Started<Job>> started = new ArrayList<>();
         Scheduler.Started<Job> next;
@@ -256,24 +264,15 @@ class SchedulerTest {
     void aQuickWebhookHoldsWhatItSendsInASecondASlowOneFourTimesItsLimitAndNeverBeyondTheCap() {
         Scheduler<Job> s = scheduler(10_000, 10_000, 100, 4);
         Scheduler.Lane<Job> quick = s.lane("o", "quick", "https://quick:443", 0);
-        queue(s, quick, 4);
-        for (Scheduler.Started<Job> st : startAll(s)) {
-            s.ended(st, Signal.SUCCESS, 1, 10_000_000); // 10 ms a slot: 100 rounds of 4 in a second
-        }
+        timeAttempts(s, quick, 4, 10_000_000); // 10 ms a slot: 100 rounds of 4 in a second
         assertThat(s.room(quick)).as("what it sends in a second").isEqualTo(400);
 
         Scheduler.Lane<Job> slow = s.lane("o", "slow", "https://slow:443", 0);
-        queue(s, slow, 4);
-        for (Scheduler.Started<Job> st : startAll(s)) {
-            s.ended(st, Signal.SUCCESS, 1, 2_000_000_000L);
-        }
+        timeAttempts(s, slow, 4, 2_000_000_000L);
         assertThat(s.room(slow)).as("2 s a slot: four times its limit, as before it was timed").isEqualTo(16);
 
         Scheduler.Lane<Job> instant = s.lane("p", "instant", "https://instant:443", 0);
-        queue(s, instant, 4);
-        for (Scheduler.Started<Job> st : startAll(s)) {
-            s.ended(st, Signal.SUCCESS, 1, 1_000);
-        }
+        timeAttempts(s, instant, 4, 1_000);
         assertThat(s.room(instant)).as("capped").isEqualTo(Scheduler.MAX_HOLD);
 
         Scheduler.Lane<Job> untimed = s.lane("p", "untimed", "https://untimed:443", 0);
@@ -287,10 +286,7 @@ class SchedulerTest {
     void aWebhookThatSlowsDownGivesBackWhatItCanNoLongerSendSoon() {
         Scheduler<Job> s = scheduler(10_000, 10_000, 100, 4);
         Scheduler.Lane<Job> lane = s.lane("o", "w", "https://x:443", 0);
-        queue(s, lane, 4);
-        for (Scheduler.Started<Job> st : startAll(s)) {
-            s.ended(st, Signal.SUCCESS, 1, 10_000_000);
-        }
+        timeAttempts(s, lane, 4, 10_000_000);
         queue(s, lane, 400);
         assertThat(s.room(lane)).isZero();
         // Its receiver now takes 5 s an answer: the average moves an eighth of the way each time, and
@@ -316,10 +312,7 @@ class SchedulerTest {
     void aBusyMomentThatSlowsAttemptsGivesNothingBackThatCanStillBeSentWithinSeconds() {
         Scheduler<Job> s = scheduler(10_000, 10_000, 100, 16);
         Scheduler.Lane<Job> lane = s.lane("o", "w", "https://x:443", 0);
-        queue(s, lane, 16);
-        for (Scheduler.Started<Job> st : startAll(s)) {
-            s.ended(st, Signal.SUCCESS, 1, 2_000_000); // 2 ms: holds the cap, 1,024
-        }
+        timeAttempts(s, lane, 16, 2_000_000); // 2 ms: holds the cap, 1,024
         queue(s, lane, 1024);
         // The node gets busy: attempts take 40 ms. It takes in less (16 x 25 = 400) but keeps the
         // 1,024 it holds, all sent within 10 s at that pace.
