@@ -153,20 +153,15 @@ final class Scheduler<J> {
          * waits in memory that cannot be sent soon.
          */
         int holdLimit(int perOrigin) {
-            int originShare = Math.max(1, perOrigin / Math.max(1, origin.lanes));
-            int canSend = Math.min(limit.limit(), originShare);
             if (limit.probing()) {
                 return 1;
             }
+            int canSend = canSend(perOrigin);
             if (limit.failing()) {
                 return 2 * canSend;
             }
             int floor = 4 * canSend;
-            if (slotNanos <= 0) {
-                return floor;
-            }
-            long inHorizon = canSend * Math.max(1, HOLD_HORIZON_NANOS / slotNanos);
-            return (int) Math.max(floor, Math.min(inHorizon, MAX_HOLD));
+            return slotNanos <= 0 ? floor : (int) Math.max(floor, Math.min(sendsWithin(HOLD_HORIZON_NANOS, canSend), MAX_HOLD));
         }
 
         /**
@@ -179,10 +174,18 @@ final class Scheduler<J> {
             if (limit.failing() || slotNanos <= 0) {
                 return hold;
             }
+            return (int) Math.min(Integer.MAX_VALUE, Math.max(hold, sendsWithin(KEEP_HORIZON_NANOS, canSend(perOrigin))));
+        }
+
+        /** What it can have in flight: its own limit, or its share of its origin's slots when many webhooks share that origin. */
+        private int canSend(int perOrigin) {
             int originShare = Math.max(1, perOrigin / Math.max(1, origin.lanes));
-            long canSend = Math.min(limit.limit(), originShare);
-            long inHorizon = canSend * Math.max(1, KEEP_HORIZON_NANOS / slotNanos);
-            return (int) Math.min(Integer.MAX_VALUE, Math.max(hold, inHorizon));
+            return Math.min(limit.limit(), originShare);
+        }
+
+        /** What it sends in {@code horizonNanos} with {@code canSend} slots busy all along, at its smoothed pace. */
+        private long sendsWithin(long horizonNanos, int canSend) {
+            return (long) canSend * Math.max(1, horizonNanos / slotNanos);
         }
 
         /** One attempt held a slot this long: the average moves an eighth of the way towards it. */
