@@ -247,8 +247,9 @@ public class LoadHarness {
     static String ingest(Server server, NodeReceiver receiver, double ceiling) throws Exception {
         System.out.println("\n## ingest: wrk, " + opt("connections") + " connections, 1 KiB logs, no webhook");
         PhaseRuns runs = measureRuns("ingest", server.url("/v1/request/log"), KEY, "ingest", server, receiver);
+        Window median = runs.median(Window::perSecond);
         return throughputRow("ingest, " + opt("connections") + " connections", runs, false,
-                ratio(runs.median(Window::perSecond).perSecond(), ceiling));
+                (ceiling > 0 ? ratio(median.perSecond(), ceiling) + "; " : "") + median.writtenCell());
     }
 
     /** Ingest with one webhook matching every log, to the Node receiver: deliveries keep pace or the outbox grows. */
@@ -272,7 +273,8 @@ public class LoadHarness {
                 (ceiling > 0 ? ratio(runs.median(Window::perSecond).deliveriesPerSecond(), ceiling) + " (deliveries); " : "")
                         + String.format(Locale.ROOT, "%,d pending after the last run; %.1f %% of first attempts claimed from "
                                 + "the store (over the phase's runs and warm-ups)", pending, claimedShare)
-                        + (repeats > 0 ? String.format(Locale.ROOT, "; %,d repeated deliveries", repeats) : ""));
+                        + (repeats > 0 ? String.format(Locale.ROOT, "; %,d repeated deliveries", repeats) : "")
+                        + "; " + runs.median(Window::perSecond).writtenCell());
     }
 
     static String steady(Server server, Receiver receiver) throws Exception {
@@ -522,6 +524,19 @@ public class LoadHarness {
         String answerCell() {
             return String.format(Locale.ROOT, "%.2f / %.2f ms", wrk.p50us() / 1e3, wrk.p99us() / 1e3);
         }
+
+        /**
+         * Storage writes per 2xx answer (/proc/<pid>/io write_bytes): what a commit's pages cost the disk,
+         * which moves far less with the machine's noise than CPU or rate do.
+         */
+        String writtenCell() {
+            if (accepted() <= 0) {
+                return "no answers";
+            }
+            return String.format(Locale.ROOT, "written per log: server %.1f KiB", cpu.serverWritten() / 1024.0 / accepted())
+                    + (cpu.postgres() > 0 ? String.format(Locale.ROOT, ", PostgreSQL %.1f KiB", cpu.postgresWritten() / 1024.0 / accepted())
+                    : "");
+        }
     }
 
     /** "123 µs": CPU-seconds per event, or — when nothing happened. */
@@ -570,8 +585,8 @@ public class LoadHarness {
             cores.append(String.format(Locale.ROOT, "%s %.2f, ", name, w.cores(seconds)));
         });
         return String.format(Locale.ROOT, "%,.0f/s accepted, %,.0f deliveries/s, %s non-2xx / socket errors, answer p50 / p99 %s;"
-                + " CPU per 2xx answer: %s; cores: %smachine %.2f of %d", w.perSecond(), w.deliveriesPerSecond(),
-                PhaseRuns.errors(List.of(w.wrk())), w.answerCell(), perAnswer, cores, w.cpu().machineCores(), CORES);
+                + " CPU per 2xx answer: %s; cores: %smachine %.2f of %d; %s", w.perSecond(), w.deliveriesPerSecond(),
+                PhaseRuns.errors(List.of(w.wrk())), w.answerCell(), perAnswer, cores, w.cpu().machineCores(), CORES, w.writtenCell());
     }
 
     static Window measureWindow(String url, String key, String scenario, Server server, NodeReceiver receiver) throws Exception {
@@ -758,15 +773,21 @@ public class LoadHarness {
     }
 
     /** CPU-seconds spent by each process over a window of {@code seconds}, and the whole machine's busy cores. */
-    record Cpu(double seconds, double server, double postgres, double receiver, double machineCores) {
+    record Cpu(double seconds, double server, double postgres, double receiver, double machineCores, long serverWritten,
+            long postgresWritten) {
     }
 
     /** The CPU clock ticks of the processes a window is charged to, at one instant. */
-    record CpuSnapshot(long nanos, long server, long receiver, Map<Long, Long> postgres, long[] machine) {
+    record CpuSnapshot(long nanos, long server, long receiver, Map<Long, Long> postgres, long[] machine, long serverWritten,
+            Map<Long, Long> postgresWritten) {
         static CpuSnapshot take(Server server, NodeReceiver receiver) {
             boolean postgres = server != null && server.database != null;
+            Map<Long, Long> postgresTicks = postgres ? Proc.postgresTicks() : Map.of();
+            Map<Long, Long> postgresWritten = new LinkedHashMap<>();
+            postgresTicks.keySet().forEach(pid -> postgresWritten.put(pid, Proc.written(pid)));
             return new CpuSnapshot(System.nanoTime(), server == null ? 0 : Proc.ticks(server.process.pid()),
-                    Proc.ticks(receiver.process.pid()), postgres ? Proc.postgresTicks() : Map.of(), Watch.machine());
+                    Proc.ticks(receiver.process.pid()), postgresTicks, Watch.machine(),
+                    server == null ? 0 : Proc.written(server.process.pid()), postgresWritten);
         }
 
         Cpu until(CpuSnapshot later) {
@@ -776,9 +797,14 @@ public class LoadHarness {
             for (Map.Entry<Long, Long> e : later.postgres.entrySet()) {
                 postgresTicks += e.getValue() - postgres.getOrDefault(e.getKey(), 0L);
             }
+            long postgresWritten = 0;
+            for (Map.Entry<Long, Long> e : later.postgresWritten.entrySet()) {
+                postgresWritten += e.getValue() - this.postgresWritten.getOrDefault(e.getKey(), 0L);
+            }
             double busyShare = (later.machine[0] - machine[0]) / (double) Math.max(1, later.machine[1] - machine[1]);
             return new Cpu((later.nanos - nanos) / 1e9, Proc.seconds(later.server - server), Proc.seconds(postgresTicks),
-                    Proc.seconds(later.receiver - receiver), busyShare * CORES);
+                    Proc.seconds(later.receiver - receiver), busyShare * CORES, later.serverWritten - serverWritten,
+                    postgresWritten);
         }
     }
 
@@ -810,6 +836,23 @@ public class LoadHarness {
             } catch (IOException | RuntimeException e) {
                 return 0;
             }
+        }
+
+        /**
+         * Bytes a process caused to be written to storage ({@code write_bytes} of /proc/<pid>/io: the
+         * store's WAL and checkpoints, not sockets); 0 once it is gone or unreadable.
+         */
+        static long written(long pid) {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/io"))) {
+                    if (line.startsWith("write_bytes:")) {
+                        return Long.parseLong(line.substring("write_bytes:".length()).trim());
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // gone, or not ours to read
+            }
+            return 0;
         }
 
         /** pid → ticks of every {@code postgres:} process (backends and background workers; the titles they set). */
