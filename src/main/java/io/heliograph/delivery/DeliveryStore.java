@@ -57,8 +57,11 @@ public final class DeliveryStore {
         return rollups;
     }
 
-    /** A delivery to create, due now, for one webhook and one new log; {@code leasedBy} non-null when a node takes it at once. */
-    public record New(String id, String orgId, String webhookId, String requestId, String leasedBy) {
+    /**
+     * A delivery to create, due now, for one webhook and one new log (stored at {@code requestLoggedAt},
+     * which keys the log's deliveries); {@code leasedBy} non-null when a node takes it at once.
+     */
+    public record New(String id, String orgId, String webhookId, String requestId, long requestLoggedAt, String leasedBy) {
     }
 
     /**
@@ -72,19 +75,20 @@ public final class DeliveryStore {
         }
         // Plain JDBC: this runs on the log-committer thread, inside every log transaction.
         try (var batch = h.getConnection().prepareStatement("""
-                INSERT INTO deliveries (id, org_id, webhook_id, request_id, status, attempts_count, next_attempt_at,
-                    lease_until, leased_by, created_at, updated_at)
-                VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?)""")) {
+                INSERT INTO deliveries (id, org_id, webhook_id, request_id, request_logged_at, status, attempts_count,
+                    next_attempt_at, lease_until, leased_by, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?)""")) {
             for (New row : rows) {
                 batch.setString(1, row.id());
                 batch.setString(2, row.orgId());
                 batch.setString(3, row.webhookId());
                 batch.setString(4, row.requestId());
-                batch.setLong(5, now);
-                Columns.setNullable(batch, 6, row.leasedBy() == null ? null : now + leaseMillis);
-                batch.setString(7, row.leasedBy());
-                batch.setLong(8, now);
+                batch.setLong(5, row.requestLoggedAt());
+                batch.setLong(6, now);
+                Columns.setNullable(batch, 7, row.leasedBy() == null ? null : now + leaseMillis);
+                batch.setString(8, row.leasedBy());
                 batch.setLong(9, now);
+                batch.setLong(10, now);
                 batch.addBatch();
             }
             batch.executeBatch();
@@ -329,9 +333,12 @@ public final class DeliveryStore {
      * attempts; at most {@link #MAX_PER_REQUEST} (one per matching webhook, through an index).
      */
     public List<Delivery> forRequest(String orgId, String requestId) {
+        // Through the log's row: its deliveries are indexed by when it was stored, then its id.
         return jdbi.withHandle(h -> withAttempts(h, h.createQuery("""
-                        SELECT * FROM deliveries WHERE org_id = :org AND request_id = :request
-                        ORDER BY created_at, id LIMIT :limit""")
+                        SELECT d.* FROM request_logs l
+                        JOIN deliveries d ON d.org_id = l.org_id AND d.request_logged_at = l.logged_at AND d.request_id = l.id
+                        WHERE l.org_id = :org AND l.id = :request
+                        ORDER BY d.created_at, d.id LIMIT :limit""")
                 .bind("org", orgId).bind("request", requestId).bind("limit", MAX_PER_REQUEST)
                 .map((rs, ctx) -> map(rs)).list()));
     }

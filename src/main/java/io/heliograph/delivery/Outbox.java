@@ -37,7 +37,7 @@ public final class Outbox implements IngestService.NewLogHook {
     }
 
     @Override
-    public void onNewLogs(Handle transaction, List<RequestLog> logs) {
+    public void onNewLogs(Handle transaction, List<RequestLog> logs, long loggedAt) {
         afterRollback(); // nothing should be left over; if something is, its transaction did not commit
         long now = clock.millis();
         // Taken before the read: a change committed after it makes the dispatcher read the webhook again.
@@ -54,11 +54,11 @@ public final class Outbox implements IngestService.NewLogHook {
                 }
                 String id = Delivery.newId(now);
                 if (dispatcher.reserve(webhook)) {
-                    rows.add(new DeliveryStore.New(id, log.orgId(), webhook.id(), log.id(), dispatcher.node()));
+                    rows.add(new DeliveryStore.New(id, log.orgId(), webhook.id(), log.id(), loggedAt, dispatcher.node()));
                     mine.handoffs().add(new Dispatcher.Handoff(new DeliveryStore.Claimed(id, log.orgId(), webhook.id(), log.id(), 0,
                             now, now + Dispatcher.LEASE.toMillis()), webhook, generation, log));
                 } else {
-                    rows.add(new DeliveryStore.New(id, log.orgId(), webhook.id(), log.id(), null));
+                    rows.add(new DeliveryStore.New(id, log.orgId(), webhook.id(), log.id(), loggedAt, null));
                     mine.backlogged().add(new DeliveryStore.Due(log.orgId(), webhook.id()));
                 }
             }

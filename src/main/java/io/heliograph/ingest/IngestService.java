@@ -25,8 +25,11 @@ public final class IngestService implements AutoCloseable {
 
     /** Runs inside the transaction that inserts logs the org did not have yet, then after its commit. */
     public interface NewLogHook {
-        /** In the transaction, with every new log it inserts (a group commit holds many). */
-        void onNewLogs(Handle transaction, List<RequestLog> logs);
+        /**
+         * In the transaction, with every new log it inserts (a group commit holds many) and the time
+         * they are stored at (their {@code logged_at}).
+         */
+        void onNewLogs(Handle transaction, List<RequestLog> logs, long loggedAt);
 
         /** After that transaction committed, on the same thread, with the same logs. */
         default void afterCommit(List<RequestLog> logs) {
@@ -40,7 +43,7 @@ public final class IngestService implements AutoCloseable {
         static NewLogHook afterEachCommit(java.util.function.IntConsumer committed) {
             return new NewLogHook() {
                 @Override
-                public void onNewLogs(Handle transaction, List<RequestLog> logs) {
+                public void onNewLogs(Handle transaction, List<RequestLog> logs, long loggedAt) {
                 }
 
                 @Override
@@ -106,7 +109,8 @@ public final class IngestService implements AutoCloseable {
         try {
             inserted = database.logWriter().inTransaction(h -> {
                 fresh.clear();
-                boolean[] isNew = store.insertAll(h, batch);
+                long loggedAt = database.clock().millis();
+                boolean[] isNew = store.insertAll(h, batch, loggedAt);
                 List<Boolean> answers = new ArrayList<>(batch.size());
                 for (int i = 0; i < batch.size(); i++) {
                     answers.add(isNew[i]);
@@ -115,7 +119,7 @@ public final class IngestService implements AutoCloseable {
                     }
                 }
                 if (!fresh.isEmpty()) {
-                    hooks.forEach(hook -> hook.onNewLogs(h, fresh));
+                    hooks.forEach(hook -> hook.onNewLogs(h, fresh, loggedAt));
                 }
                 return answers;
             });

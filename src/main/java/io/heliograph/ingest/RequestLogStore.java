@@ -73,7 +73,11 @@ public final class RequestLogStore {
      * already had, including one earlier in the same list.
      */
     public boolean[] insertAll(Handle h, List<RequestLog> logs) {
-        long now = database.clock().millis();
+        return insertAll(h, logs, database.clock().millis());
+    }
+
+    /** As above, stored at {@code now}: the logs' {@code logged_at}, which rows keyed by it (deliveries) use too. */
+    public boolean[] insertAll(Handle h, List<RequestLog> logs, long now) {
         // One multi-row INSERT … RETURNING: the store parses and plans one statement for the lot, and
         // says which rows it inserted (a repeated id is skipped by ON CONFLICT and not returned). Plain
         // JDBC with positional parameters: this runs on the one log-committer thread, where JDBI's
@@ -238,7 +242,8 @@ public final class RequestLogStore {
             List<Map<String, Object>> keys = h.createQuery("""
                             SELECT l.org_id, l.id, l.logged_at FROM request_logs l
                             WHERE l.logged_at < :cutoff AND NOT EXISTS (
-                                SELECT 1 FROM deliveries d WHERE d.org_id = l.org_id AND d.request_id = l.id AND d.status = 'pending')
+                                SELECT 1 FROM deliveries d WHERE d.org_id = l.org_id AND d.request_logged_at = l.logged_at
+                                  AND d.request_id = l.id AND d.status = 'pending')
                             ORDER BY l.logged_at LIMIT :limit""")
                     .bind("cutoff", cutoff).bind("limit", limit).mapToMap().list();
             int removed = 0;

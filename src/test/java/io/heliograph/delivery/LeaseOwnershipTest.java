@@ -83,7 +83,7 @@ class LeaseOwnershipTest {
     private static String pending(Store s, DeliveryStore.Due w) {
         String id = Delivery.newId(s.now().get());
         s.db().jdbi().useTransaction(h -> s.deliveries().insertAll(h,
-                List.of(new DeliveryStore.New(id, w.orgId(), w.webhookId(), java.util.UUID.randomUUID().toString(), null)),
+                List.of(new DeliveryStore.New(id, w.orgId(), w.webhookId(), java.util.UUID.randomUUID().toString(), s.now().get(), null)),
                 s.now().get(), LEASE));
         return id;
     }

@@ -102,7 +102,8 @@ class GatewayLogWriterTest {
         IngestService stalled = new IngestService(database, logs, new LogAssembler(PriceTable.load()), List.of(
                 new IngestService.NewLogHook() {
                     @Override
-                    public void onNewLogs(org.jdbi.v3.core.Handle transaction, List<io.heliograph.ingest.RequestLog> written) {
+                    public void onNewLogs(org.jdbi.v3.core.Handle transaction, List<io.heliograph.ingest.RequestLog> written,
+                            long loggedAt) {
                         try {
                             storeBusy.await(); // a commit that takes a long time: what follows waits
                         } catch (InterruptedException e) {
