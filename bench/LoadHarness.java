@@ -269,12 +269,13 @@ public class LoadHarness {
         System.out.printf("e2e: %d deliveries pending after the last run; %d repeated deliveries in the measured windows; "
                 + "first attempts: %.0f handed over, %.0f claimed from the store (%.1f %%)%n", pending, repeats, handedOver, claimed,
                 claimedShare);
+        Window median = runs.median(Window::perSecond);
         return throughputRow("end-to-end, " + opt("connections") + " connections", runs, true,
-                (ceiling > 0 ? ratio(runs.median(Window::perSecond).deliveriesPerSecond(), ceiling) + " (deliveries); " : "")
+                (ceiling > 0 ? ratio(median.deliveriesPerSecond(), ceiling) + " (deliveries); " : "")
                         + String.format(Locale.ROOT, "%,d pending after the last run; %.1f %% of first attempts claimed from "
                                 + "the store (over the phase's runs and warm-ups)", pending, claimedShare)
                         + (repeats > 0 ? String.format(Locale.ROOT, "; %,d repeated deliveries", repeats) : "")
-                        + "; " + runs.median(Window::perSecond).writtenCell());
+                        + "; " + median.writtenCell());
     }
 
     static String steady(Server server, Receiver receiver) throws Exception {
