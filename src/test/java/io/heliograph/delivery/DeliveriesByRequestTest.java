@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heliograph.ingest.RequestLogStore;
 import io.heliograph.store.Database;
+import io.heliograph.support.OlderStore;
 import io.heliograph.support.PostgresDatabase;
 import io.heliograph.support.StoreKind;
 import java.nio.file.Path;
@@ -12,7 +13,6 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Clock;
 import java.util.List;
-import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,15 +32,13 @@ class DeliveriesByRequestTest {
     void deliveriesStoredBeforeTheUpgradeAreFoundByTheirLogAndKeepItFromRetention(StoreKind kind) throws Exception {
         PostgresDatabase pg = kind == StoreKind.POSTGRES ? PostgresDatabase.create() : null;
         try {
-            String url = pg == null ? "jdbc:sqlite:" + dir.resolve("heliograph.db") : pg.jdbcUrl();
-            String folder = pg == null ? "sqlite" : "postgresql";
-            Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration/" + folder).target("12").load().migrate();
+            String url = OlderStore.migratedTo("12", pg, dir);
             try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
                 s.execute("INSERT INTO organizations (id, name, created_at) VALUES ('org_a', 'a', 0)");
                 s.execute("INSERT INTO organizations (id, name, created_at) VALUES ('org_b', 'b', 0)");
-                log(s, pg, "org_a", "log-1", 1000);
-                log(s, pg, "org_a", "log-2", 2000);
-                log(s, pg, "org_b", "log-1", 1500); // the same id in another org
+                OlderStore.insertLog(s, pg, "org_a", "log-1", 1000, "{}");
+                OlderStore.insertLog(s, pg, "org_a", "log-2", 2000, "{}");
+                OlderStore.insertLog(s, pg, "org_b", "log-1", 1500, "{}"); // the same id in another org
                 delivery(s, "msg_1", "org_a", "log-1", "delivered", 1001);
                 delivery(s, "msg_2", "org_a", "log-1", "pending", 1002);
                 delivery(s, "msg_3", "org_a", "log-2", "delivered", 2001);
@@ -85,12 +83,6 @@ class DeliveriesByRequestTest {
                 pg.close();
             }
         }
-    }
-
-    private static void log(Statement s, PostgresDatabase pg, String org, String id, long loggedAt) throws Exception {
-        s.execute("INSERT INTO request_logs (org_id, id, started_at, ended_at, logged_at, provider, status, streamed,"
-                + " properties, request_body, outcome) VALUES ('" + org + "', '" + id + "', 100, 200, " + loggedAt + ", 'OPENAI', 200, "
-                + (pg == null ? "0" : "false") + ", '{}', '{}', 'completed')");
     }
 
     private static void delivery(Statement s, String id, String org, String requestId, String status, long createdAt) throws Exception {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heliograph.api.PageRequest;
 import io.heliograph.store.Database;
+import io.heliograph.support.OlderStore;
 import io.heliograph.support.PostgresDatabase;
 import io.heliograph.support.StoreKind;
 import java.nio.file.Path;
@@ -13,7 +14,6 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -31,15 +31,11 @@ class PropertiesMigrationTest {
     void propertiesStoredBeforeTheUpgradeAreFoundAndPurgedAfterIt(StoreKind kind) throws Exception {
         PostgresDatabase pg = kind == StoreKind.POSTGRES ? PostgresDatabase.create() : null;
         try {
-            String url = pg == null ? "jdbc:sqlite:" + dir.resolve("heliograph.db") : pg.jdbcUrl();
-            String folder = pg == null ? "sqlite" : "postgresql";
-            Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration/" + folder).target("11").load().migrate();
+            String url = OlderStore.migratedTo("11", pg, dir);
             try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
                 s.execute("INSERT INTO organizations (id, name, created_at) VALUES ('org_a', 'a', 0)");
                 for (String id : new String[] {"old-1", "old-2"}) {
-                    s.execute("INSERT INTO request_logs (org_id, id, started_at, ended_at, logged_at, provider, status, streamed,"
-                            + " properties, request_body, outcome) VALUES ('org_a', '" + id + "', 100, 200, 1000, 'OPENAI', 200, "
-                            + (pg == null ? "0" : "false") + ", '{\"env\":\"" + id + "\"}', '{}', 'completed')");
+                    OlderStore.insertLog(s, pg, "org_a", id, 1000, "{\"env\":\"" + id + "\"}");
                     s.execute("INSERT INTO request_properties (org_id, request_id, key, value) VALUES ('org_a', '" + id + "', 'env', '"
                             + id + "')");
                 }
