@@ -10,6 +10,7 @@ import io.heliograph.ingest.llm.Usage;
 import io.heliograph.json.Json;
 import io.heliograph.store.Columns;
 import io.heliograph.store.Database;
+import io.heliograph.store.Dialect;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -43,6 +44,9 @@ public final class RequestLogStore {
     private static final String INSERT_ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     /** The INSERT for each number of rows, made once: group commit writes batches of every size up to its cap. */
     private static final Map<Integer, String> INSERT_SQL = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** SQLite's: one row, run once per log, its count telling whether it inserted (see {@link #insertAll}). */
+    private static final String INSERT_ONE = insertSql(1).replace(" RETURNING org_id, id", "");
 
     private static String insertSql(int rows) {
         return INSERT_SQL.computeIfAbsent(rows, n -> {
@@ -78,49 +82,17 @@ public final class RequestLogStore {
 
     /** As above, stored at {@code now}: the logs' {@code logged_at}, which rows keyed by it (deliveries) use too. */
     public boolean[] insertAll(Handle h, List<RequestLog> logs, long now) {
-        // One multi-row INSERT … RETURNING: the store parses and plans one statement for the lot, and
-        // says which rows it inserted (a repeated id is skipped by ON CONFLICT and not returned). Plain
-        // JDBC with positional parameters: this runs on the one log-committer thread, where JDBI's
-        // named binding and its parsing of each batch size's text cost a measurable share of its time.
-        java.util.Set<String> insertedKeys = new java.util.HashSet<>();
-        try (var insert = h.getConnection().prepareStatement(insertSql(logs.size()))) {
-            int p = 1;
-            for (RequestLog log : logs) {
-                insert.setString(p++, log.orgId());
-                insert.setString(p++, log.id());
-                insert.setLong(p++, log.startedAt());
-                insert.setLong(p++, log.endedAt());
-                insert.setLong(p++, now);
-                insert.setString(p++, log.provider());
-                insert.setString(p++, log.model());
-                insert.setString(p++, log.userId());
-                insert.setInt(p++, log.status());
-                Columns.setNullable(insert, p++, log.usage().promptTokens());
-                Columns.setNullable(insert, p++, log.usage().completionTokens());
-                Columns.setNullable(insert, p++, log.usage().totalTokens());
-                Columns.setNullable(insert, p++, log.timeToFirstTokenMs());
-                Columns.setNullable(insert, p++, log.cost());
-                insert.setBoolean(p++, log.streamed());
-                insert.setString(p++, propertiesJson(log.properties()));
-                insert.setString(p++, log.requestUrl());
-                insert.setString(p++, log.requestBody());
-                insert.setString(p++, log.responseBody());
-                insert.setString(p++, log.responseText());
-                insert.setString(p++, log.outcome().wireName());
-            }
-            try (ResultSet rs = insert.executeQuery()) {
-                while (rs.next()) {
-                    insertedKeys.add(rs.getString(1) + '\u0000' + rs.getString(2));
-                }
-            }
-        } catch (SQLException e) {
-            throw Columns.failed(e);
-        }
-        boolean[] inserted = new boolean[logs.size()];
-        for (int i = 0; i < logs.size(); i++) {
-            // The first of an id repeated within the list is the one stored; the others are repeats.
-            inserted[i] = insertedKeys.remove(logs.get(i).orgId() + '\u0000' + logs.get(i).id());
-        }
+        // Plain JDBC with positional parameters: this runs on the one log-committer thread, where
+        // JDBI's named binding and its parsing of each batch size's text cost a measurable share of
+        // its time. Which rows were new (a repeated id is skipped by ON CONFLICT), each store as it
+        // answers it cheapest:
+        // - SQLite: one single-row INSERT, prepared once and run for every log (a JDBC batch), whose
+        //   per-row count says whether it inserted. SQLite runs a multi-row INSERT … RETURNING at
+        //   about twice the CPU per row (bench/WalFrames.java, docs/benchmarks.md: issue 17, sixth session).
+        // - PostgreSQL: one multi-row INSERT … RETURNING, one round trip and one plan for the lot.
+        boolean[] inserted = database.dialect() == Dialect.SQLITE
+                ? insertEach(h, logs, now)
+                : insertAtOnce(h, logs, now);
         try (var properties = h.getConnection().prepareStatement(
                 "INSERT INTO request_properties (org_id, logged_at, request_id, key, value) VALUES (?, ?, ?, ?, ?)")) {
             int propertyRows = 0;
@@ -145,6 +117,73 @@ public final class RequestLogStore {
             throw Columns.failed(e);
         }
         return inserted;
+    }
+
+    private static boolean[] insertEach(Handle h, List<RequestLog> logs, long now) {
+        try (var insert = h.getConnection().prepareStatement(INSERT_ONE)) {
+            for (RequestLog log : logs) {
+                bindRow(insert, 1, log, now);
+                insert.addBatch();
+            }
+            int[] counts = insert.executeBatch();
+            boolean[] inserted = new boolean[logs.size()];
+            for (int i = 0; i < inserted.length; i++) {
+                // A repeat, earlier in the store or earlier in this list, changes no row.
+                inserted[i] = counts[i] == 1;
+            }
+            return inserted;
+        } catch (SQLException e) {
+            throw Columns.failed(e);
+        }
+    }
+
+    private static boolean[] insertAtOnce(Handle h, List<RequestLog> logs, long now) {
+        java.util.Set<String> insertedKeys = new java.util.HashSet<>();
+        try (var insert = h.getConnection().prepareStatement(insertSql(logs.size()))) {
+            int p = 1;
+            for (RequestLog log : logs) {
+                p = bindRow(insert, p, log, now);
+            }
+            try (ResultSet rs = insert.executeQuery()) {
+                while (rs.next()) {
+                    insertedKeys.add(rs.getString(1) + '\u0000' + rs.getString(2));
+                }
+            }
+        } catch (SQLException e) {
+            throw Columns.failed(e);
+        }
+        boolean[] inserted = new boolean[logs.size()];
+        for (int i = 0; i < logs.size(); i++) {
+            // The first of an id repeated within the list is the one stored; the others are repeats.
+            inserted[i] = insertedKeys.remove(logs.get(i).orgId() + '\u0000' + logs.get(i).id());
+        }
+        return inserted;
+    }
+
+    /** Binds one log's 21 values from parameter {@code p} on; answers the next parameter's index. */
+    private static int bindRow(java.sql.PreparedStatement insert, int p, RequestLog log, long now) throws SQLException {
+        insert.setString(p++, log.orgId());
+        insert.setString(p++, log.id());
+        insert.setLong(p++, log.startedAt());
+        insert.setLong(p++, log.endedAt());
+        insert.setLong(p++, now);
+        insert.setString(p++, log.provider());
+        insert.setString(p++, log.model());
+        insert.setString(p++, log.userId());
+        insert.setInt(p++, log.status());
+        Columns.setNullable(insert, p++, log.usage().promptTokens());
+        Columns.setNullable(insert, p++, log.usage().completionTokens());
+        Columns.setNullable(insert, p++, log.usage().totalTokens());
+        Columns.setNullable(insert, p++, log.timeToFirstTokenMs());
+        Columns.setNullable(insert, p++, log.cost());
+        insert.setBoolean(p++, log.streamed());
+        insert.setString(p++, propertiesJson(log.properties()));
+        insert.setString(p++, log.requestUrl());
+        insert.setString(p++, log.requestBody());
+        insert.setString(p++, log.responseBody());
+        insert.setString(p++, log.responseText());
+        insert.setString(p++, log.outcome().wireName());
+        return p;
     }
 
     /** One log with its bodies. */
