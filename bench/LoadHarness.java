@@ -534,9 +534,16 @@ public class LoadHarness {
             if (accepted() <= 0) {
                 return "no answers";
             }
+            StringBuilder parts = new StringBuilder();
+            cpu.serverParts().forEach((part, seconds) -> {
+                if (seconds > 0) {
+                    parts.append(parts.isEmpty() ? "" : ", ").append(part).append(' ').append(micros(seconds, accepted()));
+                }
+            });
             return String.format(Locale.ROOT, "written per log: server %.1f KiB", cpu.serverWritten() / 1024.0 / accepted())
                     + (cpu.postgres() > 0 ? String.format(Locale.ROOT, ", PostgreSQL %.1f KiB", cpu.postgresWritten() / 1024.0 / accepted())
-                    : "");
+                    : "")
+                    + (parts.isEmpty() ? "" : "; server CPU per log by thread: " + parts);
         }
     }
 
@@ -775,12 +782,12 @@ public class LoadHarness {
 
     /** CPU-seconds spent by each process over a window of {@code seconds}, and the whole machine's busy cores. */
     record Cpu(double seconds, double server, double postgres, double receiver, double machineCores, long serverWritten,
-            long postgresWritten) {
+            long postgresWritten, Map<String, Double> serverParts) {
     }
 
     /** The CPU clock ticks of the processes a window is charged to, at one instant. */
     record CpuSnapshot(long nanos, long server, long receiver, Map<Long, Long> postgres, long[] machine, long serverWritten,
-            Map<Long, Long> postgresWritten) {
+            Map<Long, Long> postgresWritten, Map<String, Long> serverParts) {
         static CpuSnapshot take(Server server, NodeReceiver receiver) {
             boolean postgres = server != null && server.database != null;
             Map<Long, Long> postgresTicks = postgres ? Proc.postgresTicks() : Map.of();
@@ -788,7 +795,8 @@ public class LoadHarness {
             postgresTicks.keySet().forEach(pid -> postgresWritten.put(pid, Proc.written(pid)));
             return new CpuSnapshot(System.nanoTime(), server == null ? 0 : Proc.ticks(server.process.pid()),
                     Proc.ticks(receiver.process.pid()), postgresTicks, Watch.machine(),
-                    server == null ? 0 : Proc.written(server.process.pid()), postgresWritten);
+                    server == null ? 0 : Proc.written(server.process.pid()), postgresWritten,
+                    server == null ? Map.of() : Proc.partTicks(server.process.pid()));
         }
 
         Cpu until(CpuSnapshot later) {
@@ -803,9 +811,11 @@ public class LoadHarness {
                 postgresWritten += e.getValue() - this.postgresWritten.getOrDefault(e.getKey(), 0L);
             }
             double busyShare = (later.machine[0] - machine[0]) / (double) Math.max(1, later.machine[1] - machine[1]);
+            Map<String, Double> parts = new LinkedHashMap<>();
+            later.serverParts.forEach((part, ticks) -> parts.put(part, Proc.seconds(ticks - serverParts.getOrDefault(part, 0L))));
             return new Cpu((later.nanos - nanos) / 1e9, Proc.seconds(later.server - server), Proc.seconds(postgresTicks),
                     Proc.seconds(later.receiver - receiver), busyShare * CORES, later.serverWritten - serverWritten,
-                    postgresWritten);
+                    postgresWritten, parts);
         }
     }
 
@@ -837,6 +847,44 @@ public class LoadHarness {
             } catch (IOException | RuntimeException e) {
                 return 0;
             }
+        }
+
+        /**
+         * The server's CPU by part (its threads' names, /proc/<pid>/task/<tid>/comm), in clock ticks: the
+         * log committer, the attempt recorder, the SQLite checkpointer, the virtual threads' carriers
+         * (request handling and deliveries, the delivery client's included), the JIT compilers and the
+         * garbage collector, and everything else (the claimer, the poller, the main thread). A thread that
+         * ends within a window takes its ticks with it; these threads live as long as the server.
+         */
+        static Map<String, Long> partTicks(long pid) {
+            Map<String, Long> parts = new LinkedHashMap<>();
+            for (String part : List.of("log committer", "attempt recorder", "checkpointer", "carriers", "JIT and GC", "other")) {
+                parts.put(part, 0L);
+            }
+            try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+                for (Path task : (Iterable<Path>) tasks::iterator) {
+                    String name;
+                    long ticks;
+                    try {
+                        name = Files.readString(task.resolve("comm")).trim();
+                        String stat = Files.readString(task.resolve("stat"));
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    } catch (IOException | RuntimeException e) {
+                        continue; // ended meanwhile
+                    }
+                    String part = name.startsWith("log-committer") ? "log committer"
+                            : name.startsWith("delivery-record") ? "attempt recorder"
+                            : name.startsWith("sqlite-checkpoi") ? "checkpointer"
+                            : name.startsWith("ForkJoinPool") ? "carriers"
+                            : name.startsWith("C1 ") || name.startsWith("C2 ") || name.startsWith("GC ") || name.startsWith("G1 ")
+                                    || name.equals("VM Thread") ? "JIT and GC" : "other";
+                    parts.merge(part, ticks, Long::sum);
+                }
+            } catch (IOException | RuntimeException e) {
+                return Map.of();
+            }
+            return parts;
         }
 
         /**
