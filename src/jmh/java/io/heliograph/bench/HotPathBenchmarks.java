@@ -6,12 +6,15 @@ import io.heliograph.delivery.Matching;
 import io.heliograph.delivery.Payloads;
 import io.heliograph.delivery.Signatures;
 import io.heliograph.ingest.Outcome;
+import io.heliograph.ingest.LogInput;
+import io.heliograph.ingest.PlainLogFormat;
 import io.heliograph.ingest.RequestLog;
 import io.heliograph.ingest.llm.Usage;
 import io.heliograph.json.JsJson;
 import io.heliograph.webhook.PropertyFilter;
 import io.heliograph.webhook.Webhook;
 import io.heliograph.webhook.WebhookConfig;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,6 +77,7 @@ public class HotPathBenchmarks {
     private Payloads payloads;
     private byte[] body;
     private String requestJson;
+    private byte[] plainLog;
 
     @Setup
     public void setUp() {
@@ -89,6 +93,12 @@ public class HotPathBenchmarks {
         largeLog = log(big, response);
         payloads = new Payloads(64 * 1024, new BodyLinks(() -> "https://heliograph.example.com", "s".repeat(64), Clock.systemUTC()));
         body = payloads.build(webhook, smallLog);
+        plainLog = ("{\"request_id\":\"1a2b3c4d-0001-4f2e-9a1b-00000000002a\",\"model\":\"gpt-4o\",\"provider\":\"OPENAI\","
+                + "\"status\":200,\"started_at\":\"2026-12-07T22:51:30.276Z\",\"ended_at\":\"2026-12-07T22:51:31.102Z\","
+                + "\"properties\":{\"scenario\":\"wrk\",\"lane\":\"main\"},"
+                + "\"request\":{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "x".repeat(700) + "\"}]},"
+                + "\"response\":{\"choices\":[{\"message\":{\"content\":\"Hi!\"}}],\"usage\":{\"prompt_tokens\":13,"
+                + "\"completion_tokens\":17}}}").getBytes(StandardCharsets.UTF_8);
     }
 
     private static Webhook webhook(String id, double rate, List<PropertyFilter> filters, String previousKey) {
@@ -119,6 +129,12 @@ public class HotPathBenchmarks {
                 .cost(0.0004945)
                 .outcome(Outcome.COMPLETED)
                 .build();
+    }
+
+    /** {@code POST /v1/request/log}'s parse of the load harness's ~1 KiB log (bench/wrk/log.lua's shape). */
+    @Benchmark
+    public LogInput parsePlainLog() {
+        return PlainLogFormat.parse(plainLog, Map.of());
     }
 
     /** Which of the org's webhooks a new log goes to (sampling and filters), as the outbox does. */
