@@ -36,4 +36,46 @@ class SignaturesTest {
         assertThat(Signatures.standardWebhooks("msg_2", 1700000000, body, List.of("new-key"))).isNotEqualTo(one);
         assertThat(Signatures.standardWebhooks("msg_1", 1700000001, body, List.of("new-key"))).isNotEqualTo(one);
     }
+
+    @Test
+    void keyedMacsKeptPerKeyGiveTheSameSignaturesAsFreshOnesEveryTimeFromManyThreads() throws Exception {
+        byte[] body = "{\"a\":1}".getBytes(StandardCharsets.UTF_8);
+        List<String> keys = List.of("key-one", "key-two", "key-three");
+        java.util.Map<String, String> expected = new java.util.HashMap<>();
+        for (String key : keys) {
+            expected.put(key, java.util.HexFormat.of().formatHex(Signatures.hmac(Signatures.keyed(key.getBytes(StandardCharsets.UTF_8)), body)));
+        }
+        java.util.concurrent.atomic.AtomicInteger wrong = new java.util.concurrent.atomic.AtomicInteger();
+        List<Thread> threads = new java.util.ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            threads.add(Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < 2_000; i++) {
+                    String key = keys.get(i % keys.size());
+                    if (!Signatures.helicone(body, key).equals(expected.get(key))) {
+                        wrong.incrementAndGet();
+                    }
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertThat(wrong).hasValue(0);
+        // The String-keyed Standard Webhooks signature (kept MACs) equals the byte-keyed one (fresh MACs).
+        assertThat(Signatures.standardWebhooks("msg_1", 1700000000, body, List.of("key-one", "key-two")))
+                .isEqualTo(Signatures.standardWebhooksWithKeyBytes("msg_1", 1700000000, body,
+                        List.of("key-one".getBytes(StandardCharsets.UTF_8), "key-two".getBytes(StandardCharsets.UTF_8))));
+    }
+
+    @Test
+    void theKeptMacsAreBoundedAndStillRightAfterStartingAfresh() {
+        byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < Signatures.CACHED_KEYS + 10; i++) {
+            Signatures.helicone(body, "rotating-key-" + i);
+            assertThat(Signatures.cachedKeys()).isLessThanOrEqualTo(Signatures.CACHED_KEYS);
+        }
+        String key = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+        assertThat(Signatures.helicone("{\"b\":1,\"a\":2}".getBytes(StandardCharsets.UTF_8), key))
+                .isEqualTo("5a888c94c61805f7302b21e9882b8cbc94b25aac9f6baa71bd2505f7b19d5d98");
+    }
 }
