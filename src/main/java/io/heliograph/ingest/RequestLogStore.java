@@ -86,9 +86,10 @@ public final class RequestLogStore {
         // JDBI's named binding and its parsing of each batch size's text cost a measurable share of
         // its time. Which rows were new (a repeated id is skipped by ON CONFLICT), each store as it
         // answers it cheapest:
-        // - SQLite: one single-row INSERT, prepared once and run for every log (a JDBC batch), whose
-        //   per-row count says whether it inserted. SQLite runs a multi-row INSERT … RETURNING at
-        //   about twice the CPU per row (bench/WalFrames.java, docs/benchmarks.md: issue 17, sixth session).
+        // - SQLite: one single-row INSERT, prepared once per batch and run for every log (a JDBC
+        //   batch), whose per-row count says whether it inserted. SQLite ran the multi-row INSERT …
+        //   RETURNING at ~26 µs more CPU per log (bench/WalFrames.java, docs/benchmarks.md: issue 17,
+        //   sixth session).
         // - PostgreSQL: one multi-row INSERT … RETURNING, one round trip and one plan for the lot.
         boolean[] inserted = database.dialect() == Dialect.SQLITE
                 ? insertEach(h, logs, now)
