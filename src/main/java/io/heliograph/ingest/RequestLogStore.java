@@ -40,25 +40,27 @@ public final class RequestLogStore {
     public record Page(List<RequestLog> items, String nextCursor) {
     }
 
-    /** One row's 21 values, in the column order of {@link #insertSql}. */
+    private static final String INSERT_HEAD = """
+            INSERT INTO request_logs (org_id, id, started_at, ended_at, logged_at, provider, model, user_id,
+                status, prompt_tokens, completion_tokens, total_tokens, time_to_first_token_ms, cost, streamed,
+                properties, request_url, request_body, response_body, response_text, outcome)
+            VALUES\s""";
+    /** One row's 21 values, in the column order of {@link #INSERT_HEAD}. */
     private static final String INSERT_ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    /** The INSERT for each number of rows, made once: group commit writes batches of every size up to its cap. */
-    private static final Map<Integer, String> INSERT_SQL = new java.util.concurrent.ConcurrentHashMap<>();
-
+    /** A repeated id is skipped, not an error: a repeat is acknowledged but not stored twice. */
+    private static final String ON_CONFLICT = " ON CONFLICT (org_id, id) DO NOTHING";
     /** SQLite's: one row, run once per log, its count telling whether it inserted (see {@link #insertAll}). */
-    private static final String INSERT_ONE = insertSql(1).replace(" RETURNING org_id, id", "");
+    private static final String INSERT_ONE = INSERT_HEAD + INSERT_ROW + ON_CONFLICT;
+    /** The multi-row INSERT for each number of rows, made once: group commit writes batches of every size up to its cap. */
+    private static final Map<Integer, String> INSERT_SQL = new java.util.concurrent.ConcurrentHashMap<>();
 
     private static String insertSql(int rows) {
         return INSERT_SQL.computeIfAbsent(rows, n -> {
-            StringBuilder sql = new StringBuilder("""
-                    INSERT INTO request_logs (org_id, id, started_at, ended_at, logged_at, provider, model, user_id,
-                        status, prompt_tokens, completion_tokens, total_tokens, time_to_first_token_ms, cost, streamed,
-                        properties, request_url, request_body, response_body, response_text, outcome)
-                    VALUES\s""");
+            StringBuilder sql = new StringBuilder(INSERT_HEAD);
             for (int i = 0; i < n; i++) {
                 sql.append(i == 0 ? "" : ", ").append(INSERT_ROW);
             }
-            return sql.append(" ON CONFLICT (org_id, id) DO NOTHING RETURNING org_id, id").toString();
+            return sql.append(ON_CONFLICT).append(" RETURNING org_id, id").toString();
         });
     }
 
