@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -35,22 +36,19 @@ public final class Signatures {
      * one space-separated entry per key that is valid now (two while a rotated key lives on).
      */
     public static String standardWebhooks(String messageId, long timestampSeconds, byte[] body, List<String> hmacKeys) {
-        byte[] prefix = prefix(messageId, timestampSeconds);
-        return hmacKeys.stream()
-                .map(key -> "v1," + Base64.getEncoder().encodeToString(hmac(keyedFor(key), prefix, body)))
-                .collect(Collectors.joining(" "));
+        return standardWebhooks(messageId, timestampSeconds, body, hmacKeys.stream().map(Signatures::keyedFor));
     }
 
+    /** As above, keyed with raw bytes (the specification's example secret is not UTF-8 text). */
     static String standardWebhooksWithKeyBytes(String messageId, long timestampSeconds, byte[] body, List<byte[]> keys) {
-        byte[] prefix = prefix(messageId, timestampSeconds);
-        return keys.stream()
-                .map(key -> "v1," + Base64.getEncoder().encodeToString(hmac(keyed(key), prefix, body)))
-                .collect(Collectors.joining(" "));
+        return standardWebhooks(messageId, timestampSeconds, body, keys.stream().map(Signatures::keyed));
     }
 
-    /** "id.timestamp.", then the body, fed to the MAC in turn: the body is not copied to prefix it. */
-    private static byte[] prefix(String messageId, long timestampSeconds) {
-        return (messageId + "." + timestampSeconds + ".").getBytes(StandardCharsets.UTF_8);
+    private static String standardWebhooks(String messageId, long timestampSeconds, byte[] body, Stream<Mac> macs) {
+        // "id.timestamp." then the body, fed to the MAC in turn: the body is not copied to prefix it.
+        byte[] prefix = (messageId + "." + timestampSeconds + ".").getBytes(StandardCharsets.UTF_8);
+        return macs.map(mac -> "v1," + Base64.getEncoder().encodeToString(hmac(mac, prefix, body)))
+                .collect(Collectors.joining(" "));
     }
 
     static byte[] hmac(String key, byte[] data) {
