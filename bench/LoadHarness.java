@@ -841,12 +841,17 @@ public class LoadHarness {
         /** utime + stime of a process (all its threads), in clock ticks; 0 once it is gone. */
         static long ticks(long pid) {
             try {
-                String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                return statTicks(Path.of("/proc/" + pid + "/stat"));
             } catch (IOException | RuntimeException e) {
                 return 0;
             }
+        }
+
+        /** utime + stime of a /proc stat file (a process's or one thread's), in clock ticks. */
+        static long statTicks(Path stat) throws IOException {
+            String text = Files.readString(stat);
+            String[] f = text.substring(text.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
         }
 
         /**
@@ -867,9 +872,7 @@ public class LoadHarness {
                     long ticks;
                     try {
                         name = Files.readString(task.resolve("comm")).trim();
-                        String stat = Files.readString(task.resolve("stat"));
-                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                        ticks = statTicks(task.resolve("stat"));
                     } catch (IOException | RuntimeException e) {
                         continue; // ended meanwhile
                     }
