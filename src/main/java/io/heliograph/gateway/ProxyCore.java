@@ -166,7 +166,7 @@ final class ProxyCore implements AutoCloseable {
         if (declared > 0) {
             share.addBody(declared);
         }
-        byte[] body = JsonBodies.readAtMost(req, MAX_REQUEST_BYTES);
+        byte[] body = JsonBodies.readAtMost(req, MAX_REQUEST_BYTES, declared);
         if (body.length > MAX_REQUEST_BYTES) {
             throw ApiException.tooLarge(TOO_LARGE);
         }

@@ -9,6 +9,7 @@ import io.heliograph.json.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.LongConsumer;
@@ -24,6 +25,13 @@ public final class JsonBodies {
     public static final String WRONG_CONTENT_TYPE = "Content-Type must be application/json";
     public static final String UNREADABLE_BODY = "Could not read the request body";
     private static final int PIECE = 64 * 1024;
+    /**
+     * A body that declares at most this many bytes is read into an array of exactly its size, instead
+     * of through {@link InputStream#readNBytes(int)}'s 16 KiB pieces and a copy (a fifth of what the
+     * ingest path allocated). A larger declared length is not trusted with an array up front: the
+     * client might never send it.
+     */
+    static final int EXACT_READ_MAX = 64 * 1024;
 
     private JsonBodies() {
     }
@@ -73,7 +81,7 @@ public final class JsonBodies {
         long declared = declaredLength(req, MAX_BODY_BYTES, TOO_LARGE);
         if (declared >= 0) {
             admit.accept(declared);
-            byte[] bytes = readAtMost(req, (int) MAX_BODY_BYTES);
+            byte[] bytes = readAtMost(req, (int) MAX_BODY_BYTES, declared);
             if (bytes.length > MAX_BODY_BYTES) {
                 throw ApiException.tooLarge(TOO_LARGE);
             }
@@ -128,13 +136,45 @@ public final class JsonBodies {
      * read, as unchecked exceptions of its own, which would otherwise be answered as a 500.
      */
     public static byte[] readAtMost(ServerRequest req, int limit) {
+        return readAtMost(req, limit, -1);
+    }
+
+    /**
+     * As {@link #readAtMost(ServerRequest, int)}, for a request that declared {@code declared} bytes
+     * (-1: no Content-Length): a small declared body is read into an array of its size.
+     */
+    public static byte[] readAtMost(ServerRequest req, int limit, long declared) {
         if (!req.content().hasEntity()) {
             return new byte[0];
         }
         try (InputStream in = req.content().inputStream()) {
+            if (declared > 0 && declared <= Math.min(limit, EXACT_READ_MAX)) {
+                return readDeclared(in, (int) declared, limit);
+            }
             return in.readNBytes(limit + 1);
         } catch (IOException | DataReader.InsufficientDataAvailableException | IllegalArgumentException e) {
             throw ApiException.badRequest(UNREADABLE_BODY);
         }
+    }
+
+    /**
+     * The declared bytes, then whatever follows them up to {@code limit + 1} in all (none, under
+     * Content-Length framing); a body that ends early is answered as it came, as before.
+     */
+    static byte[] readDeclared(InputStream in, int declared, int limit) throws IOException {
+        byte[] bytes = new byte[declared];
+        int n = in.readNBytes(bytes, 0, declared);
+        if (n < declared) {
+            return Arrays.copyOf(bytes, n);
+        }
+        int next = in.read();
+        if (next < 0) {
+            return bytes;
+        }
+        byte[] rest = in.readNBytes(limit - declared);
+        byte[] all = Arrays.copyOf(bytes, declared + 1 + rest.length);
+        all[declared] = (byte) next;
+        System.arraycopy(rest, 0, all, declared + 1, rest.length);
+        return all;
     }
 }
