@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -268,7 +269,9 @@ public final class Sender implements AutoCloseable {
     /** Keeps the status, the first 4 KiB of the answer, and cuts the answer off past 1 MiB. */
     private static final class Capture implements Response.Listener {
         final CompletableFuture<org.eclipse.jetty.client.Result> done = new CompletableFuture<>();
-        final ByteBuffer kept = ByteBuffer.allocate(KEPT_RESPONSE_BYTES);
+        /** The answer's first bytes, up to {@link #KEPT_RESPONSE_BYTES}: sized to what came, not to the cap. */
+        private byte[] kept = new byte[0];
+        private int keptLength;
         volatile int status;
         long read;
         boolean tooLarge;
@@ -281,10 +284,13 @@ public final class Sender implements AutoCloseable {
         @Override
         public void onContent(Response response, ByteBuffer content) {
             read += content.remaining();
-            ByteBuffer slice = content.slice();
-            if (kept.hasRemaining()) {
-                slice.limit(Math.min(slice.remaining(), kept.remaining()));
-                kept.put(slice);
+            int take = Math.min(content.remaining(), KEPT_RESPONSE_BYTES - keptLength);
+            if (take > 0) {
+                if (keptLength + take > kept.length) {
+                    kept = Arrays.copyOf(kept, Math.min(KEPT_RESPONSE_BYTES, Math.max(keptLength + take, kept.length * 2)));
+                }
+                content.get(content.position(), kept, keptLength, take);
+                keptLength += take;
             }
             if (read > MAX_RESPONSE_BYTES && !tooLarge) {
                 tooLarge = true;
@@ -299,7 +305,7 @@ public final class Sender implements AutoCloseable {
 
         String kept() {
             // PostgreSQL cannot store NUL; a binary answer is kept with it replaced.
-            return new String(kept.array(), 0, kept.position(), StandardCharsets.UTF_8).replace('\u0000', '\uFFFD');
+            return new String(kept, 0, keptLength, StandardCharsets.UTF_8).replace('\u0000', '\uFFFD');
         }
     }
 }
