@@ -5,7 +5,6 @@ import io.heliograph.ingest.RequestLog;
 import io.heliograph.json.IsoTime;
 import io.heliograph.json.JsJson;
 import io.heliograph.webhook.Webhook;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -56,29 +55,65 @@ public final class Payloads {
             // Only exchanges the gateway saw cut short say so; a completed one keeps Helicone's shape.
             payload.put("outcome", log.outcome().wireName());
         }
+        int expectedChars = 512;
         if (webhook.config().includeData()) {
-            Object request = parsed(log.requestBody());
-            Object response = parsed(log.responseBody());
+            // Each body is parsed and written once: the same text goes inline and, as a string, into
+            // request_body / response_body.
+            JsJson.Stringified request = stringified(log.requestBody());
+            JsJson.Stringified response = stringified(log.responseBody());
             putInline(payload, "request", log.requestBody(), request);
             putInline(payload, "response", log.responseBody(), response);
             payload.put("request_body", heliconeBody(request));
             payload.put("response_body", heliconeBody(response));
             payload.put("request_response_url", links.linkFor(log.orgId(), log.id()));
+            // Inline, then again as a string (quotes escaped): about three times the text.
+            expectedChars += 3 * (length(request) + length(response));
         }
-        return JsJson.utf8(payload);
+        return JsJson.utf8(payload, expectedChars);
     }
 
-    private static Object parsed(String json) {
-        return json == null ? null : JsJson.parse(json);
+    /** The body's text as JavaScript writes it; null for no body and for a JSON {@code null} one. */
+    private static JsJson.Stringified stringified(String json) {
+        Object parsed = json == null ? null : JsJson.parse(json);
+        return parsed == null ? null : JsJson.stringified(parsed);
+    }
+
+    private static int length(JsJson.Stringified body) {
+        return body == null ? 0 : body.text().length();
     }
 
     /** A body inline when it fits the limit; else left out, with {@code <name>_truncated: true}. */
-    private void putInline(Map<String, Object> payload, String name, String json, Object parsed) {
-        if (json != null && json.getBytes(StandardCharsets.UTF_8).length > inlineLimitBytes) {
+    private void putInline(Map<String, Object> payload, String name, String json, JsJson.Stringified body) {
+        if (json != null && utf8Length(json) > inlineLimitBytes) {
             payload.put(name + "_truncated", true);
         } else {
-            payload.put(name, parsed);
+            payload.put(name, body);
         }
+    }
+
+    /**
+     * {@code s.getBytes(UTF_8).length} without encoding: a lone surrogate counts as the one byte of
+     * the {@code ?} the JDK's encoder writes for it.
+     */
+    static long utf8Length(String s) {
+        long bytes = 0;
+        int n = s.length();
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                bytes++;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                bytes++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
     }
 
     /**
@@ -87,10 +122,14 @@ public final class Payloads {
      * {@value #HELICONE_BODY_LIMIT}; null when there is no body (none sent, or omitted).
      */
     static String heliconeBody(Object parsedBody) {
-        if (parsedBody == null) {
+        return parsedBody == null ? null : heliconeBody(JsJson.stringified(parsedBody));
+    }
+
+    private static String heliconeBody(JsJson.Stringified body) {
+        if (body == null) {
             return null;
         }
-        String text = JsJson.stringify(parsedBody);
+        String text = body.text();
         return text.length() > HELICONE_BODY_LIMIT ? BODY_TOO_LARGE : text;
     }
 

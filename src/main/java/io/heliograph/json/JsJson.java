@@ -84,6 +84,28 @@ public final class JsJson {
         return sb.toString();
     }
 
+    /**
+     * JSON text written by {@link #stringify}, to be placed in a larger tree as it is: stringifying
+     * the tree writes the text instead of walking the value again. Made only by {@link #stringified}.
+     */
+    public static final class Stringified {
+        private final String text;
+
+        private Stringified(String text) {
+            this.text = text;
+        }
+
+        /** The text, as {@link #stringify} wrote it. */
+        public String text() {
+            return text;
+        }
+    }
+
+    /** {@link #stringify} once, kept for writing the same value inside a larger tree. */
+    public static Stringified stringified(Object value) {
+        return new Stringified(stringify(value));
+    }
+
     /** {@code stringify(parse(json))}: what Node.js's {@code JSON.stringify(JSON.parse(json))} gives. */
     public static String canonical(String json) {
         return stringify(parse(json));
@@ -100,7 +122,14 @@ public final class JsJson {
      * them, so none reach the encoder in practice).
      */
     public static byte[] utf8(Object value) {
-        return encodeUtf8(stringify(value));
+        return utf8(value, 256);
+    }
+
+    /** As {@link #utf8(Object)}, writing into room for {@code expectedChars} from the start. */
+    public static byte[] utf8(Object value, int expectedChars) {
+        StringBuilder sb = new StringBuilder(Math.max(16, expectedChars));
+        write(sb, value, 0);
+        return encodeUtf8(sb.toString());
     }
 
     // ------------------------------------------------------------------------------------------
@@ -156,6 +185,7 @@ public final class JsJson {
         switch (v) {
             case null -> sb.append("null");
             case String s -> writeString(sb, s);
+            case Stringified s -> sb.append(s.text);
             case Double d -> writeNumber(sb, d);
             case Boolean b -> sb.append(b ? "true" : "false");
             case Map<?, ?> m -> writeObject(sb, m, depth + 1);
