@@ -1,5 +1,6 @@
 package io.heliograph.ingest;
 
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -22,6 +23,7 @@ public final class IngestRoutes implements HttpService {
     /** Helicone's log routes, by the path segment that names the provider. */
     public static final List<String> HELICONE_LOG_ROUTES = List.of("custom", "oai", "anthropic", "googleapis");
     static final String NOT_FOUND = "Request not found";
+    private static final HeaderName HELICONE_ID = HeaderNames.create("Helicone-Id");
     public static final String PLAIN_LOG_ROUTE = "/v1/request/log";
 
     private final IngestService ingest;
@@ -65,8 +67,8 @@ public final class IngestRoutes implements HttpService {
     }
 
     private static void answer(ServerResponse res, String requestId) {
-        res.header(HeaderNames.create("Helicone-Id"), requestId);
-        Envelope.ok(res, Json.object().put("request_id", requestId));
+        res.header(HELICONE_ID, requestId);
+        Envelope.okWithId(res, "request_id", requestId);
     }
 
     private void get(ServerRequest req, ServerResponse res) {
