@@ -1,6 +1,8 @@
 package io.heliograph.delivery;
 
+import io.heliograph.store.Columns;
 import io.heliograph.store.Database;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -55,14 +57,26 @@ public final class AttemptRollups {
         }
         upsert(h, "attempt_rollups", "minute", MINUTE_MS, attempts, orgOf);
         upsert(h, "attempt_rollups_10m", "slot", SLOT_MS, attempts, orgOf);
-        var activity = h.prepareBatch("INSERT INTO webhook_activity (webhook_id, org_id, last_attempt_at) VALUES (:webhook, :org, :at) "
-                + "ON CONFLICT (webhook_id) DO UPDATE SET last_attempt_at = "
-                + database.dialect().greatest("webhook_activity.last_attempt_at", "excluded.last_attempt_at"));
-        lastAt.forEach((webhook, at) -> activity.bind("webhook", webhook).bind("org", orgOf.get(webhook)).bind("at", at).add());
-        activity.execute();
+        try (var activity = h.getConnection().prepareStatement(
+                "INSERT INTO webhook_activity (webhook_id, org_id, last_attempt_at) VALUES (?, ?, ?) "
+                        + "ON CONFLICT (webhook_id) DO UPDATE SET last_attempt_at = "
+                        + database.dialect().greatest("webhook_activity.last_attempt_at", "excluded.last_attempt_at"))) {
+            for (Map.Entry<String, Long> e : lastAt.entrySet()) {
+                activity.setString(1, e.getKey());
+                activity.setString(2, orgOf.get(e.getKey()));
+                activity.setLong(3, e.getValue());
+                activity.addBatch();
+            }
+            activity.executeBatch();
+        } catch (SQLException e) {
+            throw Columns.failed(e);
+        }
     }
 
-    /** Adds the attempts to the table's rows of {@code widthMs}, one statement for all. */
+    /**
+     * Adds the attempts to the table's rows of {@code widthMs}, one statement for all; plain JDBC, on
+     * the attempt recorder's thread like the attempts' own statements (see DeliveryStore#recordAttempts).
+     */
     private static void upsert(Handle h, String table, String column, long widthMs, List<DeliveryStore.Recorded> attempts,
             Map<String, String> orgOf) {
         Map<Cell, long[]> cells = new TreeMap<>();
@@ -73,13 +87,24 @@ public final class AttemptRollups {
             c[0]++;
             c[1] += a.succeeded() ? 1 : 0;
         }
-        var rows = h.prepareBatch("INSERT INTO " + table + " (webhook_id, " + column + ", latency_bucket, org_id, attempts, successes) "
-                + "VALUES (:webhook, :at, :bucket, :org, :attempts, :successes) "
+        try (var rows = h.getConnection().prepareStatement("INSERT INTO " + table + " (webhook_id, " + column
+                + ", latency_bucket, org_id, attempts, successes) VALUES (?, ?, ?, ?, ?, ?) "
                 + "ON CONFLICT (webhook_id, " + column + ", latency_bucket) DO UPDATE "
-                + "SET attempts = " + table + ".attempts + excluded.attempts, successes = " + table + ".successes + excluded.successes");
-        cells.forEach((cell, c) -> rows.bind("webhook", cell.webhookId()).bind("at", cell.start()).bind("bucket", cell.bucket())
-                .bind("org", orgOf.get(cell.webhookId())).bind("attempts", c[0]).bind("successes", c[1]).add());
-        rows.execute();
+                + "SET attempts = " + table + ".attempts + excluded.attempts, successes = " + table + ".successes + excluded.successes")) {
+            for (Map.Entry<Cell, long[]> e : cells.entrySet()) {
+                Cell cell = e.getKey();
+                rows.setString(1, cell.webhookId());
+                rows.setLong(2, cell.start());
+                rows.setInt(3, cell.bucket());
+                rows.setString(4, orgOf.get(cell.webhookId()));
+                rows.setLong(5, e.getValue()[0]);
+                rows.setLong(6, e.getValue()[1]);
+                rows.addBatch();
+            }
+            rows.executeBatch();
+        } catch (SQLException e) {
+            throw Columns.failed(e);
+        }
     }
 
     /** One bucket of a series: its start, attempts that got a 2xx and the others, and latency percentiles (null: no attempt). */

@@ -212,43 +212,65 @@ public final class DeliveryStore {
         List<Recorded> written = new ArrayList<>(records.size());
         List<Boolean> result = database.attemptWriter().inTransaction(h -> {
             written.clear(); // a transaction tried again starts afresh
-            var updates = h.prepareBatch("""
-                    UPDATE deliveries SET status = :status, attempts_count = :attempts, next_attempt_at = :next,
-                        lease_until = NULL, leased_by = NULL, updated_at = :now, last_status_code = :code, last_error = :error
-                    WHERE id = :id AND leased_by = :node AND COALESCE(status, '') = 'pending'""");
-            // COALESCE keeps the planner on the primary key: with "status = 'pending'" a PostgreSQL plan
-            // cached while few rows were pending used the pending-only index and scanned it whole for
-            // each row once a million were (measured: ~2 deliveries/s recorded during a backlog drain).
-            for (Recorded r : records) {
-                Attempt attempt = r.attempt();
-                updates.bind("status", r.outcome().status().wire()).bind("attempts", attempt.number())
-                        .bind("next", r.outcome().nextAttemptAt()).bind("now", now).bind("code", attempt.statusCode())
-                        .bind("error", attempt.error()).bind("id", r.claimed().id()).bind("node", node).add();
+            // Plain JDBC, as the log committer's statements: through JDBI's batches, binding by name took
+            // more of this thread's Java time than the statements themselves (docs/benchmarks.md, issue 17).
+            int[] updated;
+            try (var updates = h.getConnection().prepareStatement("""
+                    UPDATE deliveries SET status = ?, attempts_count = ?, next_attempt_at = ?,
+                        lease_until = NULL, leased_by = NULL, updated_at = ?, last_status_code = ?, last_error = ?
+                    WHERE id = ? AND leased_by = ? AND COALESCE(status, '') = 'pending'""")) {
+                // COALESCE keeps the planner on the primary key: with "status = 'pending'" a PostgreSQL plan
+                // cached while few rows were pending used the pending-only index and scanned it whole for
+                // each row once a million were (measured: ~2 deliveries/s recorded during a backlog drain).
+                for (Recorded r : records) {
+                    Attempt attempt = r.attempt();
+                    updates.setString(1, r.outcome().status().wire());
+                    updates.setInt(2, attempt.number());
+                    Columns.setNullable(updates, 3, r.outcome().nextAttemptAt());
+                    updates.setLong(4, now);
+                    Columns.setNullable(updates, 5, attempt.statusCode());
+                    updates.setString(6, attempt.error());
+                    updates.setString(7, r.claimed().id());
+                    updates.setString(8, node);
+                    updates.addBatch();
+                }
+                updated = updates.executeBatch();
+            } catch (SQLException e) {
+                throw Columns.failed(e);
             }
-            int[] updated = updates.execute();
             List<Boolean> counted = new ArrayList<>(records.size());
             List<Recorded> kept = new ArrayList<>(records.size());
-            var attempts = h.prepareBatch("""
-                    INSERT INTO delivery_attempts (delivery_id, attempt, org_id, webhook_id, attempted_at, status_code,
-                        latency_ms, error, response_body)
-                    VALUES (:id, :attempt, :org, :webhook, :at, :code, :latency, :error, :body)
-                    ON CONFLICT (delivery_id, attempt) DO NOTHING""");
             for (int i = 0; i < records.size(); i++) {
                 boolean holds = updated[i] > 0;
                 counted.add(holds);
-                if (!holds) {
-                    continue;
+                if (holds) {
+                    kept.add(records.get(i));
                 }
-                Recorded r = records.get(i);
-                Claimed c = r.claimed();
-                Attempt attempt = r.attempt();
-                attempts.bind("id", c.id()).bind("attempt", attempt.number()).bind("org", c.orgId()).bind("webhook", c.webhookId())
-                        .bind("at", attempt.attemptedAt()).bind("code", attempt.statusCode()).bind("latency", attempt.latencyMs())
-                        .bind("error", attempt.error()).bind("body", attempt.responseBody()).add();
-                kept.add(r);
             }
             if (!kept.isEmpty()) {
-                attempts.execute();
+                try (var attempts = h.getConnection().prepareStatement("""
+                        INSERT INTO delivery_attempts (delivery_id, attempt, org_id, webhook_id, attempted_at, status_code,
+                            latency_ms, error, response_body)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (delivery_id, attempt) DO NOTHING""")) {
+                    for (Recorded r : kept) {
+                        Claimed c = r.claimed();
+                        Attempt attempt = r.attempt();
+                        attempts.setString(1, c.id());
+                        attempts.setInt(2, attempt.number());
+                        attempts.setString(3, c.orgId());
+                        attempts.setString(4, c.webhookId());
+                        attempts.setLong(5, attempt.attemptedAt());
+                        Columns.setNullable(attempts, 6, attempt.statusCode());
+                        attempts.setLong(7, attempt.latencyMs());
+                        attempts.setString(8, attempt.error());
+                        attempts.setString(9, attempt.responseBody());
+                        attempts.addBatch();
+                    }
+                    attempts.executeBatch();
+                } catch (SQLException e) {
+                    throw Columns.failed(e);
+                }
                 rollups.add(h, kept);
                 health.accept(h, kept);
             }

@@ -43,6 +43,14 @@ public final class Columns {
         }
     }
 
+    public static void setNullable(PreparedStatement statement, int index, Integer value) throws SQLException {
+        if (value == null) {
+            statement.setNull(index, Types.INTEGER);
+        } else {
+            statement.setInt(index, value);
+        }
+    }
+
     public static void setNullable(PreparedStatement statement, int index, Double value) throws SQLException {
         if (value == null) {
             statement.setNull(index, Types.DOUBLE);
