@@ -31,38 +31,47 @@ class GroupCommitTest {
         try (TestServer server = TestServer.builder(store).loopbackReceivers().start(); Receiver receiver = new Receiver()) {
             Api api = server.api();
             Webhooks.create(api, receiver.url(), "{}", true);
-            List<String> ids = new ArrayList<>();
-            for (int i = 0; i < 100; i++) {
-                ids.add(UUID.randomUUID().toString());
+            int delivered = 0;
+            // Each id twice, then four times: on PostgreSQL two committers then often insert the same
+            // ids at once, in different orders (one waits for the other's commit, or their deadlock is
+            // broken and the batch written again log by log).
+            for (int repeats : new int[] {2, 4}) {
+                List<String> ids = new ArrayList<>();
+                for (int i = 0; i < 100; i++) {
+                    ids.add(UUID.randomUUID().toString());
+                }
+                Map<String, Integer> answers = new ConcurrentHashMap<>();
+                CountDownLatch go = new CountDownLatch(1);
+                List<Thread> callers = new ArrayList<>();
+                // Every id `repeats` times, from callers released at the same moment, each id's copies far apart.
+                for (int i = 0; i < ids.size() * repeats; i++) {
+                    String id = ids.get(i % ids.size());
+                    callers.add(Thread.ofVirtual().start(() -> {
+                        try {
+                            go.await();
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                        Api.Response r = api.post("/v1/request/log", Webhooks.log(id, "gpt-4o", "prod"));
+                        answers.merge(r.status() + " " + (r.status() == 200 && r.data().get("request_id").asText().equals(id)), 1,
+                                Integer::sum);
+                    }));
+                }
+                go.countDown();
+                for (Thread t : callers) {
+                    t.join(60_000);
+                }
+                assertThat(answers).containsExactly(Map.entry("200 true", ids.size() * repeats));
+                // Answered means stored: every id reads back at once.
+                ids.forEach(id -> assertThat(api.get("/v1/request/" + id).status()).isEqualTo(200));
+                delivered += ids.size();
+                int expected = delivered;
+                await().atMost(Duration.ofSeconds(20)).until(() -> receiver.received().size() >= expected);
+                Thread.sleep(500);
+                assertThat(receiver.received()).hasSize(expected);
             }
-            Map<String, Integer> answers = new ConcurrentHashMap<>();
-            CountDownLatch go = new CountDownLatch(1);
-            List<Thread> callers = new ArrayList<>();
-            // Every id twice, from 200 callers released at the same moment.
-            for (int i = 0; i < 200; i++) {
-                String id = ids.get(i % ids.size());
-                callers.add(Thread.ofVirtual().start(() -> {
-                    try {
-                        go.await();
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                    Api.Response r = api.post("/v1/request/log", Webhooks.log(id, "gpt-4o", "prod"));
-                    answers.merge(r.status() + " " + (r.status() == 200 && r.data().get("request_id").asText().equals(id)), 1,
-                            Integer::sum);
-                }));
-            }
-            go.countDown();
-            for (Thread t : callers) {
-                t.join(60_000);
-            }
-            assertThat(answers).containsExactly(Map.entry("200 true", 200));
-            // Answered means stored: every id reads back at once.
-            ids.forEach(id -> assertThat(api.get("/v1/request/" + id).status()).isEqualTo(200));
-            await().atMost(Duration.ofSeconds(20)).until(() -> receiver.received().size() >= ids.size());
-            Thread.sleep(500);
-            assertThat(receiver.received()).hasSize(ids.size());
-            assertThat(receiver.received().stream().map(r -> r.header("webhook-id")).distinct()).hasSize(ids.size());
+            assertThat(receiver.received().stream().map(r -> r.header("webhook-id")).distinct()).hasSize(delivered);
+            assertThat(receiver.received().stream().map(Receiver.Received::requestId).distinct()).hasSize(delivered);
         }
     }
 }
