@@ -1,7 +1,6 @@
 package io.heliograph.ingest;
 
 import io.heliograph.store.Database;
-import io.heliograph.store.Dialect;
 import io.heliograph.store.GroupCommitter;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,17 +19,7 @@ import org.jdbi.v3.core.Handle;
  */
 public final class IngestService implements AutoCloseable {
     static final int MAX_BATCH = 256;
-    /**
-     * Committer threads per store. SQLite has one writer at a time, so one. On PostgreSQL two: while one
-     * waits for its commit to be flushed, the other writes the logs that arrived meanwhile. With 64
-     * connections on this 2-core machine, one committer took 9,795 and 11,830 logs/s with 0.6 core
-     * idle, two 13,797 and 14,212 at the same CPU per log (docs/benchmarks.md, issue 17's seventh
-     * session; in the fourth, when a log cost more, two had split batches for no gain).
-     */
-    static int committers(Dialect dialect) {
-        return dialect == Dialect.POSTGRESQL ? 2 : 1;
-    }
-
+    static final int COMMITTERS = 1;
     /** Logs waiting for the committer at most; beyond it a log is refused with 503 (the budget usually binds first). */
     static final int MAX_WAITING = 8192;
 
@@ -84,8 +73,11 @@ public final class IngestService implements AutoCloseable {
         this.store = store;
         this.assembler = assembler;
         this.hooks = List.copyOf(hooks);
-        this.committer = new GroupCommitter<>("log-committer", committers(database.dialect()), MAX_BATCH, MAX_WAITING,
-                this::commit);
+        // One committer on both stores. SQLite has one writer at a time. On PostgreSQL, more committers
+        // split the logs in flight into smaller batches, and each batch's statements cost both sides
+        // per row: with 64 connections, 4 committers took 5,200 logs/s at 176 µs of PostgreSQL CPU per
+        // log, 2 took 8,200 at 93 µs, 1 took 8,060 at 70 µs (docs/benchmarks.md, issue 17).
+        this.committer = new GroupCommitter<>("log-committer", COMMITTERS, MAX_BATCH, MAX_WAITING, this::commit);
     }
 
     /** The memory the logs in flight may hold: routes reserve their share before reading a body. */
