@@ -76,7 +76,9 @@ public final class IngestService implements AutoCloseable {
         // One committer on both stores. SQLite has one writer at a time. On PostgreSQL, more committers
         // split the logs in flight into smaller batches, and each batch's statements cost both sides
         // per row: with 64 connections, 4 committers took 5,200 logs/s at 176 µs of PostgreSQL CPU per
-        // log, 2 took 8,200 at 93 µs, 1 took 8,060 at 70 µs (docs/benchmarks.md, issue 17).
+        // log, 2 took 8,200 at 93 µs, 1 took 8,060 at 70 µs (docs/benchmarks.md, issue 17). Tried again
+        // once a log cost less (seventh session): 2 took ingest alone ~35 % higher but lost end to end,
+        // where the machine's cores bind, in 4 of 6 pairs.
         this.committer = new GroupCommitter<>("log-committer", COMMITTERS, MAX_BATCH, MAX_WAITING, this::commit);
     }
 

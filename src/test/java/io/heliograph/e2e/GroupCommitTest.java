@@ -32,9 +32,8 @@ class GroupCommitTest {
             Api api = server.api();
             Webhooks.create(api, receiver.url(), "{}", true);
             int delivered = 0;
-            // Each id twice, then four times: on PostgreSQL two committers then often insert the same
-            // ids at once, in different orders (one waits for the other's commit, or their deadlock is
-            // broken and the batch written again log by log).
+            // Each id twice, then four times: copies of one id land in one batch or in the next, whichever
+            // the committer is on when they arrive.
             for (int repeats : new int[] {2, 4}) {
                 List<String> ids = new ArrayList<>();
                 for (int i = 0; i < 100; i++) {
