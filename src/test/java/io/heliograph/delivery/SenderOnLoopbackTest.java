@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heliograph.destination.DestinationGuard;
 import io.heliograph.support.Receiver;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -11,14 +12,16 @@ import java.util.Map;
 import mockwebserver3.MockResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * What a delivery attempt keeps of the receiver's answer: its first {@value Sender#KEPT_RESPONSE_BYTES}
- * bytes, whatever their length and however they are framed, sent to a real receiver on loopback.
+ * The sender against a real receiver on loopback: what an attempt keeps of the answer (its first
+ * {@value Sender#KEPT_RESPONSE_BYTES} bytes, whatever their length and framing), the Host header it
+ * sends, and that it never sends a cookie back.
  */
-class KeptAnswerTest {
+class SenderOnLoopbackTest {
     private static Sender sender;
 
     @BeforeAll
@@ -59,6 +62,36 @@ class KeptAnswerTest {
 
             String kept = answer.substring(0, Math.min(answer.length(), Sender.KEPT_RESPONSE_BYTES)).replace('\u0000', '\uFFFD');
             assertThat(result.responseBody()).isEqualTo(kept);
+        }
+    }
+
+    @Test
+    void theHostHeaderNamesTheHostAndPortAsTheUrlDoes() {
+        try (Receiver receiver = new Receiver()) {
+            URI url = URI.create(receiver.url());
+            String[] urls = {receiver.url(), receiver.url() + "?a=1&b=%20", "http://127.0.0.1:" + url.getPort()};
+            for (String target : urls) {
+                assertThat(sender.send(target, Map.of("X-Probe", target), "{}".getBytes(StandardCharsets.UTF_8)).statusCode())
+                        .isEqualTo(200);
+            }
+
+            assertThat(receiver.received()).hasSize(3);
+            assertThat(receiver.received().get(0).header("Host")).isEqualTo(url.getHost() + ":" + url.getPort());
+            assertThat(receiver.received().get(1).header("Host")).isEqualTo(url.getHost() + ":" + url.getPort());
+            assertThat(receiver.received().get(2).header("Host")).isEqualTo(url.getHost() + ":" + url.getPort());
+            assertThat(receiver.received()).allSatisfy(r -> assertThat(r.header("X-Probe")).isNotNull());
+        }
+    }
+
+    @Test
+    void aCookieAReceiverSetsIsNeverSentBack() {
+        try (Receiver receiver = new Receiver().answering(r -> new MockResponse.Builder().code(200)
+                .addHeader("Set-Cookie", "session=abc; Path=/").body("ok").build())) {
+            for (int i = 0; i < 3; i++) {
+                assertThat(sender.send(receiver.url(), Map.of(), "{}".getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(200);
+            }
+
+            assertThat(receiver.received()).hasSize(3).allSatisfy(r -> assertThat(r.header("Cookie")).isNull());
         }
     }
 
