@@ -134,14 +134,8 @@ public final class JsonBodies {
      * limit"). A body whose framing the client broke — it stopped before its Content-Length or its last
      * chunk, or sent a chunk size that is not hex — is a 400: Helidon reports those while the entity is
      * read, as unchecked exceptions of its own, which would otherwise be answered as a 500.
-     */
-    public static byte[] readAtMost(ServerRequest req, int limit) {
-        return readAtMost(req, limit, -1);
-    }
-
-    /**
-     * As {@link #readAtMost(ServerRequest, int)}, for a request that declared {@code declared} bytes
-     * (-1: no Content-Length): a small declared body is read into an array of its size.
+     * {@code declared} is the request's Content-Length (-1: none): a small declared body is read into
+     * an array of its size.
      */
     public static byte[] readAtMost(ServerRequest req, int limit, long declared) {
         if (!req.content().hasEntity()) {
