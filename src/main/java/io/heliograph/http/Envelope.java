@@ -24,9 +24,7 @@ public final class Envelope {
      * the same bytes {@link #ok} writes; anything else is written through the tree.
      */
     public static void okWithId(ServerResponse res, String key, String id) {
-        res.status(Status.OK_200);
-        res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.send(idBody(key, id));
+        send(res, 200, idBody(key, id));
     }
 
     /** What {@link #okWithId} sends: {@code body({"<key>": "<id>"}, null)}, without a tree when it can. */
@@ -63,8 +61,12 @@ public final class Envelope {
     }
 
     private static void send(ServerResponse res, int status, JsonNode data, String error) {
+        send(res, status, body(data, error));
+    }
+
+    private static void send(ServerResponse res, int status, byte[] body) {
         res.status(Status.create(status));
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.send(body(data, error));
+        res.send(body);
     }
 }
