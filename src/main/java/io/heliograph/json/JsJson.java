@@ -79,7 +79,11 @@ public final class JsJson {
      *     than {@value #MAX_DEPTH}
      */
     public static String stringify(Object value) {
-        StringBuilder sb = new StringBuilder(256);
+        return stringify(value, 256);
+    }
+
+    private static String stringify(Object value, int expectedChars) {
+        StringBuilder sb = new StringBuilder(Math.max(16, expectedChars));
         write(sb, value, 0);
         return sb.toString();
     }
@@ -127,9 +131,7 @@ public final class JsJson {
 
     /** As {@link #utf8(Object)}, writing into room for {@code expectedChars} from the start. */
     public static byte[] utf8(Object value, int expectedChars) {
-        StringBuilder sb = new StringBuilder(Math.max(16, expectedChars));
-        write(sb, value, 0);
-        return encodeUtf8(sb.toString());
+        return encodeUtf8(stringify(value, expectedChars));
     }
 
     // ------------------------------------------------------------------------------------------
