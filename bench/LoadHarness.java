@@ -80,8 +80,10 @@ import java.util.regex.Pattern;
  *       [--connections 64] [--threads 2] [--runs 3] [--seconds 15] [--warmup 20] [--rate 1000]
  *       [--backlog 1000000] [--backlog-webhooks 10] [--hang 1000]
  *       [--phases ceiling,ingest,e2e,steady,hanging,backlog,noisy] [--noisy-rate 200] [--noisy-seconds 30]
- *       [--server-opts "-XX:StartFlightRecording=filename=/tmp/x.jfr"] [--server-warmup 30]
+ *       [--server-opts "-XX:StartFlightRecording=filename=/tmp/x.jfr"] [--server-args "--log-committers 2"]
+ *       [--server-warmup 30]
  * </pre>
+ * {@code --server-opts} go to the server's JVM, {@code --server-args} after {@code serve}.
  */
 public class LoadHarness {
     static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
@@ -105,7 +107,7 @@ public class LoadHarness {
         String[] defaults = {"stores", "sqlite,postgres", "clients", "64", "seconds", "15", "warmup", "20", "rate", "1000",
             "connections", "64", "threads", "2", "runs", "3",
             "backlog", "1000000", "backlog-webhooks", "10", "hang", "1000", "jar", "target/heliograph.jar",
-            "phases", "ceiling,ingest,e2e,steady,hanging,backlog,noisy", "server-opts", "", "server-warmup", "30",
+            "phases", "ceiling,ingest,e2e,steady,hanging,backlog,noisy", "server-opts", "", "server-args", "", "server-warmup", "30",
             "noisy-rate", "200", "noisy-seconds", "30"};
         for (int i = 0; i < defaults.length; i += 2) {
             options.put(defaults[i], defaults[i + 1]);
@@ -181,7 +183,8 @@ public class LoadHarness {
             double ceiling) throws Exception {
         System.out.println("\n# store: " + store);
         try (Server server = Server.start(store, jar)) {
-            String title = "### " + store + " (server -Xmx512m" + (ceiling > 0 ? String.format(Locale.ROOT, "; ceiling %.0f/s", ceiling)
+            String title = "### " + store + " (server -Xmx512m" + (opt("server-opts").isBlank() ? "" : " " + opt("server-opts").trim())
+                    + (opt("server-args").isBlank() ? "" : "; serve " + opt("server-args").trim()) + (ceiling > 0 ? String.format(Locale.ROOT, "; ceiling %.0f/s", ceiling)
                     : "") + ")";
             report.add(title);
             report.add("");
@@ -1414,6 +1417,9 @@ public class LoadHarness {
                     command.addAll(List.of("--database-url", "jdbc:postgresql://127.0.0.1:5432/" + database + "?user=postgres"));
                 }
                 default -> throw new IllegalArgumentException("Unknown store " + store + " (sqlite or postgres)");
+            }
+            if (!opt("server-args").isBlank()) {
+                command.addAll(List.of(opt("server-args").trim().split("\\s+")));
             }
             ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(dir.resolve("server.log").toFile());

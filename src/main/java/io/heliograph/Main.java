@@ -28,16 +28,19 @@ public final class Main implements Runnable {
     public static void main(String[] args) {
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
-        int exit = new CommandLine(new Main())
-                // A bad setting (port, schedule, size, database URL) is a message, not a stack trace.
-                .setExecutionExceptionHandler((e, cmd, parsed) -> {
-                    cmd.getErr().println("heliograph: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
-                    return 2;
-                })
-                .execute(args);
+        int exit = commandLine().execute(args);
         if (exit != 0 || args.length == 0 || !"serve".equals(args[0])) {
             System.exit(exit);
         }
+    }
+
+    /** The command line as {@link #main} runs it: a bad setting (port, schedule, size, database URL) is a message, not a stack trace. */
+    static CommandLine commandLine() {
+        return new CommandLine(new Main())
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    cmd.getErr().println("heliograph: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+                    return 2;
+                });
     }
 
     @Override
