@@ -163,6 +163,12 @@ public class HotPathBenchmarks {
         return JsJson.stringify(JsJson.parse(requestJson));
     }
 
+    /** The same in one pass over the text, as payloads write their bodies (JsJson.canonical). */
+    @Benchmark
+    public String jsJsonCanonical() {
+        return JsJson.canonical(requestJson);
+    }
+
     /** Helicone's scheme: hex HMAC-SHA256 of the body. */
     @Benchmark
     public String signHelicone() {

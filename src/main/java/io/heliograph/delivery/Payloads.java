@@ -74,8 +74,7 @@ public final class Payloads {
 
     /** The body's text as JavaScript writes it; null for no body and for a JSON {@code null} one. */
     private static JsJson.Stringified stringified(String json) {
-        Object parsed = json == null ? null : JsJson.parse(json);
-        return parsed == null ? null : JsJson.stringified(parsed);
+        return json == null ? null : JsJson.canonicalStringified(json);
     }
 
     private static int length(JsJson.Stringified body) {

@@ -110,9 +110,24 @@ public final class JsJson {
         return new Stringified(stringify(value));
     }
 
-    /** {@code stringify(parse(json))}: what Node.js's {@code JSON.stringify(JSON.parse(json))} gives. */
+    /**
+     * {@code stringify(parse(json))}: what Node.js's {@code JSON.stringify(JSON.parse(json))} gives —
+     * in one pass over the text when it can ({@link JsJsonCanonical}), else through the tree, whose
+     * errors are the ones thrown.
+     */
     public static String canonical(String json) {
-        return stringify(parse(json));
+        String text = json == null ? null : JsJsonCanonical.of(json);
+        return text != null ? text : stringify(parse(json));
+    }
+
+    /**
+     * {@code stringified(parse(json))}, written as {@link #canonical}; null when {@code json} is JSON
+     * {@code null} (nothing to place).
+     */
+    public static Stringified canonicalStringified(String json) {
+        String text = canonical(json);
+        // "null" is also what an infinite number writes (1e400): that is a value, only the literal is none.
+        return text.equals("null") && json.trim().startsWith("n") ? null : new Stringified(text);
     }
 
     /** A new, empty ordered object for assembling a payload; {@link #stringify} accepts it. */
@@ -310,7 +325,7 @@ public final class JsJson {
         return v <= MAX_ARRAY_INDEX;
     }
 
-    private static void writeString(StringBuilder sb, String s) {
+    static void writeString(StringBuilder sb, String s) {
         sb.append('"');
         int n = s.length();
         int from = 0;

@@ -29,6 +29,52 @@ final class JsJsonParser {
         return new JsJsonParser(json).document();
     }
 
+    /** A string literal's value and the position just past its closing quote. */
+    record StringAt(String value, int end) {
+    }
+
+    /** The string literal whose opening quote is at {@code quote}; null if it is not a valid one. */
+    static StringAt stringAt(String json, int quote) {
+        JsJsonParser p = new JsJsonParser(json);
+        p.pos = quote;
+        try {
+            String value = p.string();
+            return new StringAt(value, p.pos);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** A number's value, the position just past it, and whether it was written as a plain integer of at most 15 digits. */
+    record NumberAt(double value, int end, boolean shortInteger) {
+    }
+
+    /** The number that starts at {@code start}; null if none valid starts there. */
+    static NumberAt numberAt(String json, int start) {
+        JsJsonParser p = new JsJsonParser(json);
+        p.pos = start;
+        try {
+            double value = p.number();
+            return new NumberAt(value, p.pos, p.shortInteger);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** The first position from {@code pos} on that is not JSON whitespace. */
+    static int skipWhitespace(String s, int pos) {
+        int len = s.length();
+        while (pos < len) {
+            char c = s.charAt(pos);
+            if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
+                pos++;
+            } else {
+                return pos;
+            }
+        }
+        return pos;
+    }
+
     private Object document() {
         skipWhitespace();
         Object v = value(0);
@@ -213,6 +259,9 @@ final class JsJsonParser {
         throw error("Unterminated string in JSON");
     }
 
+    /** Set by {@link #number}: the last number was a plain integer of at most 15 digits. */
+    private boolean shortInteger;
+
     private Double number() {
         int start = pos;
         boolean negative = s.charAt(pos) == '-';
@@ -249,7 +298,8 @@ final class JsJsonParser {
             }
             digits("Exponent part is missing a number in JSON");
         }
-        if (plainInteger && intEnd - digitsStart <= 15) {
+        shortInteger = plainInteger && intEnd - digitsStart <= 15;
+        if (shortInteger) {
             long v = 0;
             for (int i = digitsStart; i < intEnd; i++) {
                 v = v * 10 + (s.charAt(i) - '0');
@@ -314,14 +364,7 @@ final class JsJsonParser {
     }
 
     private void skipWhitespace() {
-        while (pos < len) {
-            char c = s.charAt(pos);
-            if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
-                pos++;
-            } else {
-                return;
-            }
-        }
+        pos = skipWhitespace(s, pos);
     }
 
     private IllegalArgumentException unexpected() {
