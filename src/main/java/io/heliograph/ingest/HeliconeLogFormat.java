@@ -5,7 +5,6 @@ import io.heliograph.api.ApiException;
 import io.heliograph.http.JsonBodies;
 import io.heliograph.ingest.llm.Provider;
 import io.heliograph.ingest.llm.ResponseText;
-import io.heliograph.json.Json;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -20,6 +19,8 @@ public final class HeliconeLogFormat {
     private static final String REQUEST_JSON = "/providerRequest/json";
     private static final String RESPONSE_JSON = "/providerResponse/json";
     private static final String RESPONSE_TEXT = "/providerResponse/textBody";
+    /** The values whose text is kept as it came. */
+    private static final Set<String> RAW = Set.of(REQUEST_JSON, RESPONSE_JSON, RESPONSE_TEXT);
 
     private HeliconeLogFormat() {
     }
@@ -29,7 +30,8 @@ public final class HeliconeLogFormat {
      * @param httpHeaders   the Helicone headers of the log call itself
      */
     public static LogInput parse(byte[] body, String routeProvider, Map<String, String> httpHeaders) {
-        JsonNode root = Json.parse(body, JsonBodies.INVALID_JSON);
+        RawJson.Parsed document = RawJson.parse(body, RAW);
+        JsonNode root = document.root();
         if (!root.isObject()) {
             throw ApiException.badRequest(JsonBodies.INVALID_JSON);
         }
@@ -68,7 +70,7 @@ public final class HeliconeLogFormat {
         }
 
         LogIdentity identity = HeliconeHeaders.identity(httpHeaders, meta);
-        Map<String, String> raw = RawJson.find(body, Set.of(REQUEST_JSON, RESPONSE_JSON, RESPONSE_TEXT));
+        Map<String, String> raw = document.raw();
 
         // A response sent as text wins: Helicone's loggers send json {} beside it.
         JsonNode logical;

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.heliograph.api.ApiException;
 import io.heliograph.http.JsonBodies;
 import io.heliograph.ingest.llm.Provider;
-import io.heliograph.json.Json;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,12 +15,16 @@ import java.util.Set;
  * started_at, ended_at, time_to_first_token_ms?, request_url?}}.
  */
 public final class PlainLogFormat {
+    /** The values whose text is kept as it came. */
+    private static final Set<String> RAW = Set.of("/request", "/response");
+
     private PlainLogFormat() {
     }
 
     /** @param httpHeaders the Helicone headers of the call ({@code Helicone-Omit-Request} / {@code -Response} count) */
     public static LogInput parse(byte[] body, Map<String, String> httpHeaders) {
-        JsonNode root = Json.parse(body, JsonBodies.INVALID_JSON);
+        RawJson.Parsed parsed = RawJson.parse(body, RAW);
+        JsonNode root = parsed.root();
         if (!root.isObject()) {
             throw ApiException.badRequest(JsonBodies.INVALID_JSON);
         }
@@ -53,7 +56,7 @@ public final class PlainLogFormat {
                 LogFields.optionalString(root, "user_id", "user_id").orElse(null), "user_id",
                 properties(root));
 
-        Map<String, String> raw = RawJson.find(body, Set.of("/request", "/response"));
+        Map<String, String> raw = parsed.raw();
         LogInput input = LogInput.builder()
                 .identity(identity)
                 .provider(provider)

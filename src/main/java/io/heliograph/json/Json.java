@@ -57,7 +57,7 @@ public final class Json {
      * False for UTF-16 and UTF-32 text: every JSON document in those holds a 0x00 byte (its ASCII
      * punctuation), and no valid UTF-8 JSON document does (NUL may only appear escaped).
      */
-    static boolean isUtf8Candidate(byte[] bytes) {
+    public static boolean isUtf8Candidate(byte[] bytes) {
         for (byte b : bytes) {
             if (b == 0) {
                 return false;
