@@ -20,6 +20,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.ProxyAuthenticationProtocolHandler;
+import org.eclipse.jetty.client.RedirectProtocolHandler;
+import org.eclipse.jetty.client.WWWAuthenticationProtocolHandler;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.http.HttpField;
@@ -98,6 +101,14 @@ public final class Sender implements AutoCloseable {
         });
         try {
             client.start();
+            // Installed at start. An answer is recorded as the receiver gave it: without these, a 401
+            // without a challenge (a receiver refusing a signature) failed as a client-side "protocol
+            // violation", and a challenged 401 or 407 with more than 16 KiB of body lost its body; no
+            // credentials are ever sent and no redirect followed, so they have nothing to do. The
+            // interim-answer handlers (100, 102, 103) stay: an interim answer is not the answer.
+            client.getProtocolHandlers().remove(WWWAuthenticationProtocolHandler.NAME);
+            client.getProtocolHandlers().remove(ProxyAuthenticationProtocolHandler.NAME);
+            client.getProtocolHandlers().remove(RedirectProtocolHandler.NAME);
         } catch (Exception e) {
             throw new IllegalStateException("Could not start the HTTP client", e);
         }

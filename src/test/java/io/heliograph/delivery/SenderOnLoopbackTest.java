@@ -95,6 +95,49 @@ class SenderOnLoopbackTest {
         }
     }
 
+    /**
+     * An answer is recorded as the receiver gave it, whatever its status: a 401 without a challenge (a
+     * receiver refusing a signature), or with one and a long body, a 407, a redirect (not followed) —
+     * none is turned into a client-side "protocol violation" or buffered past the kept bytes.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"401", "401 challenge", "401 challenge long", "407", "407 challenge", "302", "307"})
+    void everyAnswerIsRecordedAsTheReceiverGaveIt(String kind) {
+        int code = Integer.parseInt(kind.substring(0, 3));
+        String body = kind.endsWith("long") ? text(40_000) : "refused: " + kind;
+        try (Receiver receiver = new Receiver().answering(r -> {
+            MockResponse.Builder answer = new MockResponse.Builder().code(code).body(body);
+            if (kind.contains("challenge")) {
+                answer.addHeader(code == 401 ? "WWW-Authenticate" : "Proxy-Authenticate", "Basic realm=\"hooks\"");
+            }
+            if (code == 302 || code == 307) {
+                answer.addHeader("Location", "http://127.0.0.1:9/elsewhere");
+            }
+            return answer.build();
+        })) {
+            Sender.Result result = sender.send(receiver.url(), Map.of(), "{}".getBytes(StandardCharsets.UTF_8));
+
+            assertThat(result.statusCode()).isEqualTo(code);
+            assertThat(result.error()).isNull();
+            assertThat(result.responseBody()).isEqualTo(body.substring(0, Math.min(body.length(), Sender.KEPT_RESPONSE_BYTES)));
+            assertThat(result.sent()).isTrue();
+            assertThat(receiver.received()).as("sent once, never again with credentials or elsewhere").hasSize(1);
+        }
+    }
+
+    /** An interim 103 Early Hints before the answer is not the answer. */
+    @Test
+    void anInterimAnswerIsNotTheAnswer() {
+        try (Receiver receiver = new Receiver().answering(r -> new MockResponse.Builder()
+                .addInformationalResponse(new MockResponse.Builder().code(103).addHeader("Link", "</a.css>; rel=preload").build())
+                .code(200).body("ok").build())) {
+            Sender.Result result = sender.send(receiver.url(), Map.of(), "{}".getBytes(StandardCharsets.UTF_8));
+
+            assertThat(result.statusCode()).isEqualTo(200);
+            assertThat(result.responseBody()).isEqualTo("ok");
+        }
+    }
+
     /** ASCII text in which every position differs from its neighbours, so a misplaced piece shows. */
     private static String text(int length) {
         StringBuilder sb = new StringBuilder(length);
