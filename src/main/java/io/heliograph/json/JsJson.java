@@ -303,11 +303,16 @@ public final class JsJson {
 
     /** A canonical array index: "0" or [1-9][0-9]* with value at most 2^32 - 2. */
     static boolean isArrayIndex(String k) {
-        int n = k.length();
+        return isArrayIndex(k, 0, k.length());
+    }
+
+    /** As {@link #isArrayIndex(String)}, for the characters of {@code s} from {@code start} to {@code end}. */
+    static boolean isArrayIndex(String s, int start, int end) {
+        int n = end - start;
         if (n == 0 || n > 10) {
             return false;
         }
-        char c = k.charAt(0);
+        char c = s.charAt(start);
         if (c < '0' || c > '9') {
             return false;
         }
@@ -315,8 +320,8 @@ public final class JsJson {
             return n == 1;
         }
         long v = c - '0';
-        for (int i = 1; i < n; i++) {
-            c = k.charAt(i);
+        for (int i = start + 1; i < end; i++) {
+            c = s.charAt(i);
             if (c < '0' || c > '9') {
                 return false;
             }

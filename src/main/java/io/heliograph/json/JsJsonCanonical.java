@@ -40,21 +40,15 @@ final class JsJsonCanonical {
 
     /** The canonical text of {@code json}, or null where only the tree's way can say (see the class). */
     static String of(String json) {
-        StringBuilder out = new StringBuilder(json.length() + 16);
-        return write(json, out) ? out.toString() : null;
-    }
-
-    /** Appends the canonical text of {@code json} to {@code out} and answers true; false (out then undefined) where only the tree's way can say. */
-    static boolean write(String json, StringBuilder out) {
+        JsJsonCanonical w = new JsJsonCanonical(json, new StringBuilder(json.length() + 16));
         try {
-            JsJsonCanonical w = new JsJsonCanonical(json, out);
             w.skipWhitespace();
             w.value(0);
             w.skipWhitespace();
-            return w.pos == w.len;
         } catch (NotHere | StringIndexOutOfBoundsException e) {
-            return false;
+            return null;
         }
+        return w.pos == w.len ? w.out.toString() : null;
     }
 
     private void value(int depth) {
@@ -123,7 +117,7 @@ final class JsJsonCanonical {
             end++;
         }
         int n = end - start;
-        if (n > 0 && n <= 10 && isArrayIndex(start, end)) {
+        if (JsJson.isArrayIndex(s, start, end)) {
             throw NOT_HERE;
         }
         for (int k = first; k < keyTop; k += 2) {
@@ -141,16 +135,6 @@ final class JsJsonCanonical {
         keys[keyTop++] = end;
         out.append(s, pos, end + 1);
         pos = end + 1;
-    }
-
-    private boolean isArrayIndex(int start, int end) {
-        for (int i = start; i < end; i++) {
-            char c = s.charAt(i);
-            if (c < '0' || c > '9') {
-                return false;
-            }
-        }
-        return JsJson.isArrayIndex(s.substring(start, end));
     }
 
     private void array(int depth) {
