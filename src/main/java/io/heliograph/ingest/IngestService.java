@@ -78,7 +78,8 @@ public final class IngestService implements AutoCloseable {
         // per row: with 64 connections, 4 committers took 5,200 logs/s at 176 µs of PostgreSQL CPU per
         // log, 2 took 8,200 at 93 µs, 1 took 8,060 at 70 µs (docs/benchmarks.md, issue 17). Tried again
         // once a log cost less (seventh session): 2 took ingest alone ~35 % higher but lost end to end,
-        // where the machine's cores bind, in 4 of 6 pairs.
+        // where the machine's cores bind, in 4 of 6 pairs; on a slower host (eighth session) they gained
+        // nothing at ingest either and cost both sides more CPU per log.
         this.committer = new GroupCommitter<>("log-committer", COMMITTERS, MAX_BATCH, MAX_WAITING, this::commit);
     }
 
